@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The backend operations contract: everything a backend may know of the core.
+ *
+ * A backend is one `const struct pw_backend_ops` and nothing else; the core
+ * owns every policy (reference counts, locking, debounce, queues, counters,
+ * seqno, lost inference, names, error messages' framing).
+ *
+ * Threading, as the core guarantees it to backends:
+ *  - request / release / reconfigure / edges_enable / edges_disable of one
+ *    line are serialized by the core, never concurrent with each other;
+ *  - get, set and read_events of one line may run concurrently with each
+ *    other (user thread vs. dispatch thread) but never after release;
+ *  - edges_disable is only called after the line's descriptor has left every
+ *    epoll set and no read_events on it is running;
+ *  - open/close/bank_info/line_info may run on any thread: backends keep
+ *    their board state safe for that.
+ *
+ * Errors: return -errno; add the cause's detail with pw_detail() ("line is
+ * used by 'gpiomon'"); the core frames it with the pin and the operation.
+ */
+#ifndef PINWATCH_BACKEND_H
+#define PINWATCH_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pinwatch.h"
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define PW_HIDDEN __attribute__((visibility("hidden")))
+#else
+#define PW_HIDDEN
+#endif
+
+#define PW_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------ spec options */
+
+#define PW_SPEC_MAX_OPTS 16
+
+struct pw_option {
+	const char *key;
+	const char *value;  /* "" for a bare key */
+};
+
+/* A parsed "BACKEND[:ARG][,KEY=VALUE...]". */
+struct pw_spec {
+	char *buf;               /* owns the strings below */
+	const char *backend;
+	const char *arg;         /* NULL when there is no ":ARG" */
+	struct pw_option opts[PW_SPEC_MAX_OPTS];
+	size_t nopts;
+};
+
+PW_HIDDEN int pw_spec_parse(const char *text, struct pw_spec *out);
+PW_HIDDEN void pw_spec_free(struct pw_spec *s);
+/* The value of KEY, or NULL. */
+PW_HIDDEN const char *pw_spec_get(const struct pw_spec *s, const char *key);
+/* Parse KEY as an unsigned in [min, max]; *out untouched if absent. */
+PW_HIDDEN int pw_spec_get_uint(const struct pw_spec *s, const char *key,
+			       unsigned long min, unsigned long max,
+			       unsigned long *out);
+
+/* --------------------------------------------------------- board profiles */
+
+struct pw_profile_bank {
+	const char *label;       /* "pioC" */
+	unsigned num_lines;
+	const char *line_prefix; /* "PC": lines are named PC0, PC1, ... */
+};
+
+struct pw_profile_header {
+	const char *name;        /* "N3" */
+	unsigned bank;           /* index into the profile's banks */
+	unsigned offset;
+};
+
+struct pw_profile {
+	const char *name;        /* "aria-g25" */
+	const struct pw_profile_bank *banks;
+	unsigned num_banks;
+	const struct pw_profile_header *headers;
+	unsigned num_headers;
+	unsigned legacy_stride;  /* legacy number = bank * stride + offset */
+};
+
+PW_HIDDEN const struct pw_profile *pw_profile_find(const char *name);
+/* "aria-g25, ..." for error messages */
+PW_HIDDEN const char *pw_profile_names(void);
+
+/* --------------------------------------------------------------- the ops */
+
+struct pw_open_args {
+	const char *arg;                  /* the ":ARG" part, or NULL */
+	const struct pw_spec *spec;       /* every option, for backend keys */
+	const struct pw_profile *profile; /* board=..., or NULL */
+};
+
+/* What the core asks of a line: pinwatch_pin_config with consumer set. */
+struct pw_line_config {
+	int direction;
+	int value;
+	int active_low;
+	int bias;
+	int drive;
+	const char *consumer;  /* never NULL */
+};
+
+struct pw_edge_config {
+	int edges;             /* PINWATCH_EDGE_RISING/FALLING/BOTH */
+	uint64_t debounce_ns;  /* only when the backend has PW_CAP_KERNEL_DEBOUNCE */
+	unsigned event_buffer; /* 0: the backend's default */
+};
+
+/* One edge as the backend saw it; values are logical (active-low applied). */
+struct pw_raw_event {
+	uint64_t timestamp_ns;
+	uint64_t seqno;        /* the backend's per-line sequence number, 0: none */
+	int edge;              /* PINWATCH_EDGE_RISING or _FALLING */
+};
+
+enum pw_caps {
+	PW_CAP_BIAS = 1u << 0,            /* bias settable */
+	PW_CAP_DRIVE = 1u << 1,           /* open drain/source settable */
+	PW_CAP_KERNEL_SEQNO = 1u << 2,    /* raw events carry gap-revealing seqno */
+	PW_CAP_KERNEL_DEBOUNCE = 1u << 3, /* edges_enable honours debounce_ns */
+	PW_CAP_EVENT_BUFFER = 1u << 4,    /* edges_enable honours event_buffer */
+	PW_CAP_RECONFIGURE = 1u << 5,     /* reconfigure without release */
+};
+
+struct pw_backend_ops {
+	const char *name;
+	/* 1: "NAME:ARG" names a board profile (sim:aria-g25), not a path */
+	int arg_is_profile;
+	/* spec keys this backend accepts besides board= and consumer= */
+	const char *const *options;
+	/* epoll events that mean "edges pending" on the edge descriptor:
+	 * 0 means EPOLLIN; sysfs needs EPOLLPRI (its value files always
+	 * poll readable).  EPOLLERR and EPOLLHUP are always watched. */
+	unsigned watch_events;
+	/* For "auto": 1 if this backend's interface exists on this machine. */
+	int (*probe)(void);
+
+	int (*open)(const struct pw_open_args *args, void **state);
+	void (*close)(void *state);
+	unsigned (*caps)(void *state);
+	int (*clock)(void *state);  /* enum pinwatch_clock */
+
+	int (*num_banks)(void *state);
+	/* name, label, num_lines, base (-1 if the backend has no numbers) */
+	int (*bank_info)(void *state, unsigned bank, struct pinwatch_bank_info *out);
+	/* name, used, consumer, direction, active_low, bias, drive; the core
+	 * fills bank, offset, global, header and bank_label. */
+	int (*line_info)(void *state, unsigned bank, unsigned offset,
+			 struct pinwatch_line_info *out);
+
+	int (*request)(void *state, unsigned bank, unsigned offset,
+		       const struct pw_line_config *cfg, void **line);
+	void (*release)(void *line);
+	int (*get)(void *line);
+	int (*set)(void *line, int value);
+	int (*reconfigure)(void *line, const struct pw_line_config *cfg);
+
+	/* Start edge detection; *fd is the descriptor to watch for EPOLLIN,
+	 * EPOLLPRI or EPOLLERR (owned by the line: never closed by the core). */
+	int (*edges_enable)(void *line, const struct pw_edge_config *ec, int *fd);
+	void (*edges_disable)(void *line);
+	/* Take up to n pending events without blocking.  Returns the count
+	 * (0: nothing pending), -EINTR (try again later), or -errno for a fault
+	 * (-ENODEV: device gone), after which the core disables the watch. */
+	int (*read_events)(void *line, struct pw_raw_event *ev, size_t n);
+};
+
+PW_HIDDEN extern const struct pw_backend_ops pw_backend_sim;
+PW_HIDDEN extern const struct pw_backend_ops pw_backend_sysfs;
+PW_HIDDEN extern const struct pw_backend_ops pw_backend_chardev;
+
+/* ---------------------------------------------------- errors, descriptors */
+
+/* Add the cause's detail to the calling thread's next error message. */
+PW_HIDDEN void pw_detail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* Register a descriptor this object now owns (for PINWATCH_DEBUG=leaks);
+ * returns fd.  Every descriptor must be opened O_CLOEXEC. */
+PW_HIDDEN int pw_fd_own(int fd, const char *what);
+/* Close *fd exactly once and set it to -1; -1 is a no-op. */
+PW_HIDDEN void pw_fd_close(int *fd);
+
+/* Set pinwatch_last_error() to "<fmt...>: <strerror(-err)>[: <detail>]";
+ * returns err (negative). */
+PW_HIDDEN int pw_fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* For a backend's own public control API (the sim's): the board's backend
+ * state if the board is of backend OPS, else -EOPNOTSUPP with a message. */
+PW_HIDDEN int pw_board_backend_state(pinwatch_board *b,
+				     const struct pw_backend_ops *ops,
+				     void **state);
+/* Resolve a pin name on a board; -errno with a message on failure. */
+PW_HIDDEN int pw_board_resolve(pinwatch_board *b, const char *name,
+			       unsigned *bank, unsigned *offset);
+
+/* CLOCK_MONOTONIC now, in ns. */
+PW_HIDDEN uint64_t pw_monotonic_ns(void);
+
+#endif /* PINWATCH_BACKEND_H */
