@@ -116,7 +116,9 @@ struct pw_edge_config {
 /* One edge as the backend saw it; values are logical (active-low applied). */
 struct pw_raw_event {
 	uint64_t timestamp_ns;
-	uint64_t seqno;        /* the backend's per-line sequence number, 0: none */
+	uint64_t seqno;        /* the line's sequence number, from 1 at edges_enable
+				* (a first event with seqno s means s-1 were lost);
+				* 0: the backend has none */
 	int edge;              /* PINWATCH_EDGE_RISING or _FALLING */
 };
 

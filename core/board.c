@@ -181,7 +181,7 @@ PINWATCH_API int pinwatch_board_open(const char *spec_text, pinwatch_board **out
 	pw_spec_free(&spec);
 
 	b->refs = 1;
-	char what[64];
+	char what[128];
 	snprintf(what, sizeof(what), "board %s", b->spec);
 	pw_lock();
 	pw_handle_open(&b->h, PW_KIND_BOARD, what);

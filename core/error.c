@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-static __thread char last_error[384];
+static __thread char last_error[512];
 static __thread char detail[192];
 
 PINWATCH_API const char *pinwatch_last_error(void)

@@ -44,7 +44,7 @@ struct pw_handle {
 	struct pw_handle *prev, *next; /* live list (PINWATCH_DEBUG=leaks) */
 	void *opened_at[8];            /* caller's stack at open (debug) */
 	int opened_depth;
-	char what[64];                 /* "pin N3 (pioC:1)" */
+	char what[128];                /* "pin N3 (pioC:1)" */
 };
 
 enum pw_debug_flags { PW_DEBUG_HANDLES = 1, PW_DEBUG_LEAKS = 2 };

@@ -58,7 +58,7 @@ PINWATCH_API int pinwatch_pin_open(pinwatch_board *b, const char *name,
 	static const struct pinwatch_pin_config defaults;
 	unsigned bank, offset;
 	pinwatch_pin *p;
-	char what[64];
+	char what[128];
 	int ret;
 
 	pw_detail_clear();

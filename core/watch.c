@@ -104,7 +104,8 @@ size_t pw_watch_process_locked(struct pw_watch *wa, const struct pw_raw_event *r
 
 		/* Lost where the kernel says so: a gap in its sequence. */
 		if (r->seqno) {
-			if (wa->src_seqno && r->seqno > wa->src_seqno + 1)
+			/* backends number a line's edges from 1 at edges_enable */
+			if (r->seqno > wa->src_seqno + 1)
 				gap = r->seqno - wa->src_seqno - 1;
 			wa->src_seqno = r->seqno;
 		}
@@ -272,7 +273,7 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 		pw_unlock();
 		return pw_errorf(-EINVAL, "watch add: not an open watcher and pin");
 	}
-	char what[64];
+	char what[128];
 	memcpy(what, p->h.what, sizeof(what));
 	pinwatch_board *b = p->board;
 	ret = check_config(cfg);

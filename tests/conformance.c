@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The backend conformance suite: one set of tests, written against the
+ * public API only, run on every backend present.  The board comes from
+ * $PINWATCH_TEST_BOARD (default "sim:aria-g25"): "sysfs,board=aria-g25" and
+ * "chardev,board=aria-g25" on a kernel with gpio-sim laid out like the Aria
+ * G25 (tests/vm).  The world outside the chip is driven through world.h.
+ * Every wait for an edge is bounded (no test can hang) but nothing asserts
+ * on speed.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "pinwatch.h"
+#include "testutil.h"
+#include "world.h"
+
+#define WAIT_MS 10000
+
+static const char *spec;
+static pinwatch_board *board;
+static struct world *world;
+static pinwatch_watcher *watcher;
+
+/* Pins used: inputs IN and IN2, output OUT; all on bank pioC. */
+#define IN "N3"
+#define IN2 "N4"
+#define OUT "N5"
+
+static void setup(void)
+{
+	ck_assert_msg(pinwatch_board_open(spec, &board) == 0, "%s: %s", spec, pinwatch_last_error());
+	world = world_open(board);
+	ck_assert_msg(world != NULL, "no world driver for %s", spec);
+	ck_assert_int_eq(pinwatch_watcher_new(&watcher), 0);
+	/* a known starting level on the inputs */
+	ck_assert_int_eq(world_drive(world, IN, 0), 0);
+	ck_assert_int_eq(world_drive(world, IN2, 0), 0);
+}
+
+static void teardown(void)
+{
+	pinwatch_watcher_free(watcher);
+	world_close(world);
+	pinwatch_board_close(board);
+	watcher = NULL;
+	world = NULL;
+	board = NULL;
+}
+
+static pinwatch_pin *open_in(const char *name, int active_low)
+{
+	pinwatch_pin *p;
+	struct pinwatch_pin_config cfg = { .direction = PINWATCH_DIR_INPUT, .active_low = active_low };
+	ck_assert_msg(pinwatch_pin_open(board, name, &cfg, &p) == 0, "%s", pinwatch_last_error());
+	return p;
+}
+
+static pinwatch_pin *open_out(const char *name, int value, int active_low)
+{
+	pinwatch_pin *p;
+	struct pinwatch_pin_config cfg = {
+		.direction = PINWATCH_DIR_OUTPUT, .value = value, .active_low = active_low,
+	};
+	ck_assert_msg(pinwatch_pin_open(board, name, &cfg, &p) == 0, "%s", pinwatch_last_error());
+	return p;
+}
+
+/* Read exactly n events from a queue watch, waiting up to WAIT_MS for each. */
+static void read_n(pinwatch_watch_id id, struct pinwatch_event *ev, int n)
+{
+	int got = 0;
+	while (got < n) {
+		int r = pinwatch_watch_read(watcher, id, ev + got, (size_t)(n - got), WAIT_MS);
+		ck_assert_msg(r > 0, "waited for event %d of %d: %d %s", got + 1, n, r,
+			      r < 0 ? pinwatch_last_error() : "(timeout)");
+		got += r;
+	}
+}
+
+/* ------------------------------------------------------------------ layout */
+
+START_TEST(t_banks_and_names)
+{
+	static const char *labels[] = { "pioA", "pioB", "pioC", "pioD" };
+	static const unsigned lines[] = { 32, 19, 32, 22 };
+	struct pinwatch_bank_info bi;
+	struct pinwatch_line_info li;
+	int n = pinwatch_board_num_banks(board), found = 0;
+
+	ck_assert_int_ge(n, 4);
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_eq(pinwatch_board_bank_info(board, (unsigned)i, &bi), 0);
+		for (int k = 0; k < 4; k++)
+			if (!strcmp(bi.label, labels[k])) {
+				ck_assert_uint_eq(bi.num_lines, lines[k]);
+				found++;
+			}
+	}
+	ck_assert_int_eq(found, 4);
+	ck_assert_int_eq(pinwatch_board_line_info(board, "N3", &li), 0);
+	ck_assert_str_eq(li.bank_label, "pioC");
+	ck_assert_uint_eq(li.offset, 1);
+	ck_assert_str_eq(li.name, "PC1");
+	ck_assert_str_eq(li.header, "N3");
+	ck_assert_int_eq(pinwatch_board_line_info(board, "PC1", &li), 0);
+	ck_assert_str_eq(li.header, "N3");
+	ck_assert_int_eq(pinwatch_board_line_info(board, "pioC:1", &li), 0);
+	ck_assert_str_eq(li.name, "PC1");
+	ck_assert_int_eq(pinwatch_board_line_info(board, "NOPE", &li), -ENOENT);
+}
+END_TEST
+
+START_TEST(t_line_info_of_requested)
+{
+	struct pinwatch_line_info li;
+	pinwatch_pin *out = open_out(OUT, 0, 0);
+	pinwatch_pin *in = open_in(IN, 1);
+
+	ck_assert_int_eq(pinwatch_pin_info(out, &li), 0);
+	ck_assert_int_eq(li.used, 1);
+	ck_assert_int_eq(li.direction, PINWATCH_DIR_OUTPUT);
+	ck_assert_int_eq(pinwatch_pin_info(in, &li), 0);
+	ck_assert_int_eq(li.used, 1);
+	ck_assert_int_eq(li.direction, PINWATCH_DIR_INPUT);
+	ck_assert_int_eq(li.active_low, 1);
+	pinwatch_pin_close(out);
+	pinwatch_pin_close(in);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ levels */
+
+START_TEST(t_input_follows_world)
+{
+	pinwatch_pin *p = open_in(IN, 0);
+
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(world_drive(world, IN, i & 1), 0);
+		ck_assert_int_eq(pinwatch_pin_get(p), i & 1);
+	}
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+START_TEST(t_input_active_low)
+{
+	pinwatch_pin *p = open_in(IN, 1);
+
+	ck_assert_int_eq(world_drive(world, IN, 1), 0);
+	ck_assert_int_eq(pinwatch_pin_get(p), 0);
+	ck_assert_int_eq(world_drive(world, IN, 0), 0);
+	ck_assert_int_eq(pinwatch_pin_get(p), 1);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+START_TEST(t_output_drives_world)
+{
+	pinwatch_pin *p = open_out(OUT, 1, 0);
+
+	ck_assert_int_eq(world_sense(world, OUT), 1);   /* initial value, glitch-free */
+	ck_assert_int_eq(pinwatch_pin_set(p, 0), 0);
+	ck_assert_int_eq(world_sense(world, OUT), 0);
+	ck_assert_int_eq(pinwatch_pin_get(p), 0);
+	ck_assert_int_eq(pinwatch_pin_set(p, 1), 0);
+	ck_assert_int_eq(world_sense(world, OUT), 1);
+	ck_assert_int_eq(pinwatch_pin_get(p), 1);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+START_TEST(t_output_active_low)
+{
+	pinwatch_pin *p = open_out(OUT, 1, 1);
+
+	ck_assert_int_eq(world_sense(world, OUT), 0);
+	ck_assert_int_eq(pinwatch_pin_set(p, 0), 0);
+	ck_assert_int_eq(world_sense(world, OUT), 1);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+START_TEST(t_reconfigure_direction)
+{
+	pinwatch_pin *p = open_in(OUT, 0);
+	struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
+	struct pinwatch_pin_config in = { .direction = PINWATCH_DIR_INPUT };
+
+	ck_assert_int_eq(pinwatch_pin_set(p, 1), -EPERM);
+	ck_assert_msg(pinwatch_pin_reconfigure(p, &out) == 0, "%s", pinwatch_last_error());
+	ck_assert_int_eq(world_sense(world, OUT), 1);
+	ck_assert_int_eq(pinwatch_pin_set(p, 0), 0);
+	ck_assert_int_eq(world_sense(world, OUT), 0);
+	ck_assert_msg(pinwatch_pin_reconfigure(p, &in) == 0, "%s", pinwatch_last_error());
+	ck_assert_int_eq(pinwatch_pin_set(p, 1), -EPERM);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ errors */
+
+START_TEST(t_set_on_input)
+{
+	pinwatch_pin *p = open_in(IN, 0);
+
+	ck_assert_int_eq(pinwatch_pin_set(p, 1), -EPERM);
+	ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), "pin " IN));
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+START_TEST(t_busy_line)
+{
+	pinwatch_pin *p, *again;
+	struct pinwatch_pin_config cfg = { .consumer = "conformance" };
+
+	ck_assert_int_eq(pinwatch_pin_open(board, IN, &cfg, &p), 0);
+	ck_assert_int_eq(pinwatch_pin_open(board, IN, NULL, &again), -EBUSY);
+	ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), "pin " IN));
+	pinwatch_pin_close(p);
+	/* released: free again */
+	ck_assert_int_eq(pinwatch_pin_open(board, IN, NULL, &again), 0);
+	pinwatch_pin_close(again);
+}
+END_TEST
+
+START_TEST(t_edges_on_output)
+{
+	pinwatch_pin *p = open_out(OUT, 0, 0);
+	pinwatch_watch_id id;
+
+	ck_assert_int_eq(pinwatch_watch_add(watcher, p, NULL, &id), -EINVAL);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+START_TEST(t_bias_supported_or_refused)
+{
+	pinwatch_pin *p;
+	struct pinwatch_pin_config cfg = { .bias = PINWATCH_BIAS_PULL_UP };
+	int r = pinwatch_pin_open(board, IN, &cfg, &p);
+
+	if (r == 0) {
+		pinwatch_pin_close(p);
+	} else {
+		ck_assert_int_eq(r, -EOPNOTSUPP);
+		ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), pinwatch_board_backend(board)));
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------- edges */
+
+START_TEST(t_edges)
+{
+	static const int edges[] = { PINWATCH_EDGE_RISING, PINWATCH_EDGE_FALLING, PINWATCH_EDGE_BOTH };
+	int want = edges[_i];
+	pinwatch_pin *p = open_in(IN, 0);
+	pinwatch_watch_id id;
+	struct pinwatch_watch_config cfg = { .edges = want, .queue_size = 64 };
+	struct pinwatch_event ev[8];
+	int expect = want == PINWATCH_EDGE_BOTH ? 6 : 3;
+
+	ck_assert_int_eq(pinwatch_watch_add(watcher, p, &cfg, &id), 0);
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	/* One edge at a time, each awaited: sysfs reports one event per wake
+	 * and would merge edges that come faster than it reads. */
+	for (int i = 0, k = 0; i < 6; i++) {
+		int level = i % 2 == 0;
+		ck_assert_int_eq(world_drive(world, IN, level), 0);
+		if (want & (level ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING))
+			read_n(id, &ev[k++], 1);
+	}
+	for (int i = 0; i < expect; i++) {
+		int edge = want != PINWATCH_EDGE_BOTH ? want
+			 : (i % 2 == 0 ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING);
+		ck_assert_int_eq(ev[i].edge, edge);
+		ck_assert_int_eq(ev[i].value, edge == PINWATCH_EDGE_RISING);
+		ck_assert_uint_eq(ev[i].seqno, (uint64_t)i + 1);
+		ck_assert_uint_eq(ev[i].lost, 0);
+		ck_assert_ptr_eq(ev[i].pin, p);
+		if (i)
+			ck_assert_uint_ge(ev[i].timestamp_ns, ev[i - 1].timestamp_ns);
+	}
+	/* and nothing more: the first event was a real edge, no spurious one */
+	ck_assert_int_eq(pinwatch_watch_read(watcher, id, ev, 8, 100), 0);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+START_TEST(t_edges_active_low)
+{
+	pinwatch_pin *p = open_in(IN, 1);
+	pinwatch_watch_id id;
+	struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_RISING, .queue_size = 8 };
+	struct pinwatch_event ev[2];
+
+	ck_assert_int_eq(pinwatch_watch_add(watcher, p, &cfg, &id), 0);
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	ck_assert_int_eq(world_drive(world, IN, 1), 0);   /* physical rise: logical fall */
+	ck_assert_int_eq(world_drive(world, IN, 0), 0);   /* physical fall: logical rise */
+	read_n(id, ev, 1);
+	ck_assert_int_eq(pinwatch_pin_get(p), 1);
+	ck_assert_int_eq(ev[0].edge, PINWATCH_EDGE_RISING);
+	ck_assert_int_eq(ev[0].value, 1);
+	ck_assert_int_eq(pinwatch_watch_read(watcher, id, ev, 2, 100), 0);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+static int hits;      /* rising edges seen by hit_cb */
+static int all_hits;  /* all edges seen by hit_cb */
+
+static void hit_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	(void)ctx;
+	if (ev->edge == PINWATCH_EDGE_RISING)
+		__atomic_add_fetch(&hits, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&all_hits, 1, __ATOMIC_SEQ_CST);
+}
+
+static void wait_all_hits(int n)
+{
+	for (int k = 0; k < WAIT_MS && __atomic_load_n(&all_hits, __ATOMIC_SEQ_CST) < n; k++)
+		tu_sleep_ms(1);
+}
+
+/* Callbacks on the watcher's thread, counters agree. */
+START_TEST(t_callback_and_counters)
+{
+	pinwatch_pin *p = open_in(IN, 0);
+	pinwatch_watch_id id;
+	struct pinwatch_watch_config cfg = { .callback = hit_cb };
+	struct pinwatch_watch_stats st;
+
+	hits = all_hits = 0;
+	ck_assert_int_eq(pinwatch_watch_add(watcher, p, &cfg, &id), 0);
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	for (int i = 0; i < 20; i++) {
+		/* one edge at a time: no backend can merge or overflow */
+		ck_assert_int_eq(world_drive(world, IN, 1), 0);
+		wait_all_hits(2 * i + 1);
+		ck_assert_int_eq(world_drive(world, IN, 0), 0);
+		wait_all_hits(2 * i + 2);
+	}
+	ck_assert_int_eq(pinwatch_watcher_stop(watcher), 0);
+	ck_assert_int_eq(hits, 20);
+	ck_assert_int_eq(all_hits, 40);
+	ck_assert_int_eq(pinwatch_watch_stats(watcher, id, &st), 0);
+	ck_assert_uint_eq(st.rising, 20);
+	ck_assert_uint_eq(st.falling, 20);
+	ck_assert_uint_eq(st.delivered, 40);
+	ck_assert_uint_eq(st.lost, 0);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+/* The caller's own poll() loop. */
+START_TEST(t_poll_loop)
+{
+	pinwatch_pin *p = open_in(IN, 0);
+	pinwatch_watch_id id;
+	struct pinwatch_watch_config cfg = { .callback = hit_cb };
+
+	hits = 0;
+	ck_assert_int_eq(pinwatch_watch_add(watcher, p, &cfg, &id), 0);
+	ck_assert_int_eq(world_drive(world, IN, 1), 0);
+	struct pollfd pfd = { .fd = pinwatch_watcher_fd(watcher), .events = POLLIN };
+	for (int k = 0; k < 100 && !hits; k++) {
+		ck_assert_int_ge(poll(&pfd, 1, 100), 0);
+		ck_assert_int_ge(pinwatch_watcher_dispatch(watcher, 0), 0);
+	}
+	ck_assert_int_eq(hits, 1);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+/* Two watched pins on one watcher, events arrive on the right one. */
+START_TEST(t_two_pins)
+{
+	pinwatch_pin *a = open_in(IN, 0), *b = open_in(IN2, 0);
+	pinwatch_watch_id ida, idb;
+	struct pinwatch_watch_config cfg = { .queue_size = 8 };
+	struct pinwatch_event ev[4];
+
+	ck_assert_int_eq(pinwatch_watch_add(watcher, a, &cfg, &ida), 0);
+	ck_assert_int_eq(pinwatch_watch_add(watcher, b, &cfg, &idb), 0);
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	ck_assert_int_eq(world_drive(world, IN2, 1), 0);
+	read_n(idb, ev, 1);
+	ck_assert_ptr_eq(ev[0].pin, b);
+	ck_assert_int_eq(pinwatch_watch_read(watcher, ida, ev, 4, 50), 0);
+	ck_assert_int_eq(world_drive(world, IN, 1), 0);
+	read_n(ida, ev, 1);
+	ck_assert_ptr_eq(ev[0].pin, a);
+	pinwatch_pin_close(a);
+	pinwatch_pin_close(b);
+}
+END_TEST
+
+/* Remove twice: -ENOENT, and the line can be watched again. */
+START_TEST(t_remove_twice)
+{
+	pinwatch_pin *p = open_in(IN, 0);
+	pinwatch_watch_id id;
+
+	ck_assert_int_eq(pinwatch_watch_add(watcher, p, NULL, &id), 0);
+	ck_assert_int_eq(pinwatch_watch_remove(watcher, id), 0);
+	ck_assert_int_eq(pinwatch_watch_remove(watcher, id), -ENOENT);
+	ck_assert_int_eq(pinwatch_watch_add(watcher, p, NULL, &id), 0);
+	pinwatch_pin_close(p);
+}
+END_TEST
+
+struct flow {
+	int stop;
+	int edges;
+};
+
+static void *flow_thread(void *arg)
+{
+	struct flow *f = arg;
+	while (!__atomic_load_n(&f->stop, __ATOMIC_SEQ_CST)) {
+		world_drive(world, IN, 1);
+		world_drive(world, IN, 0);
+		f->edges += 2;
+	}
+	return NULL;
+}
+
+/* Close while events flow: no crash, no callback after close, no leak. */
+START_TEST(t_close_while_events_flow)
+{
+	int fds0 = tu_count_fds();
+	struct flow f = { 0 };
+	pthread_t t;
+
+	hits = 0;
+	ck_assert_int_eq(pthread_create(&t, NULL, flow_thread, &f), 0);
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	for (int round = 0; round < 20; round++) {
+		pinwatch_pin *p = open_in(IN, 0);
+		pinwatch_watch_id id;
+		struct pinwatch_watch_config cfg = { .callback = hit_cb };
+		ck_assert_int_eq(pinwatch_watch_add(watcher, p, &cfg, &id), 0);
+		tu_sleep_ms(5);
+		pinwatch_pin_close(p);
+		int after = __atomic_load_n(&hits, __ATOMIC_SEQ_CST);
+		tu_sleep_ms(2);
+		ck_assert_int_eq(__atomic_load_n(&hits, __ATOMIC_SEQ_CST), after);
+	}
+	__atomic_store_n(&f.stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(t, NULL);
+	ck_assert_int_gt(f.edges, 0);
+	ck_assert_int_eq(tu_count_fds(), fds0);
+}
+END_TEST
+
+/* N open/watch/close cycles ($PINWATCH_TEST_CYCLES, default 10000) leave
+ * descriptors where they were. */
+START_TEST(t_cycles_no_leak)
+{
+	const char *env = getenv("PINWATCH_TEST_CYCLES");
+	int cycles = env ? atoi(env) : 10000;
+	int fds0 = tu_count_fds();
+
+	for (int i = 0; i < cycles; i++) {
+		pinwatch_pin *p = open_in(IN, 0);
+		pinwatch_watch_id id;
+		ck_assert_int_eq(pinwatch_watch_add(watcher, p, NULL, &id), 0);
+		if (i & 1)
+			ck_assert_int_eq(pinwatch_watch_remove(watcher, id), 0);
+		pinwatch_pin_close(p);
+	}
+	ck_assert_int_eq(tu_count_fds(), fds0);
+}
+END_TEST
+
+Suite *conformance_suite(void)
+{
+	Suite *s = suite_create("conformance");
+	TCase *layout = tcase_create("layout");
+	TCase *levels = tcase_create("levels");
+	TCase *errors = tcase_create("errors");
+	TCase *edges = tcase_create("edges");
+	TCase *life = tcase_create("lifetimes");
+	TCase *all[] = { layout, levels, errors, edges, life };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		tcase_add_checked_fixture(all[i], setup, teardown);
+		tcase_set_timeout(all[i], 600);
+		suite_add_tcase(s, all[i]);
+	}
+	tcase_add_test(layout, t_banks_and_names);
+	tcase_add_test(layout, t_line_info_of_requested);
+	tcase_add_test(levels, t_input_follows_world);
+	tcase_add_test(levels, t_input_active_low);
+	tcase_add_test(levels, t_output_drives_world);
+	tcase_add_test(levels, t_output_active_low);
+	tcase_add_test(levels, t_reconfigure_direction);
+	tcase_add_test(errors, t_set_on_input);
+	tcase_add_test(errors, t_busy_line);
+	tcase_add_test(errors, t_edges_on_output);
+	tcase_add_test(errors, t_bias_supported_or_refused);
+	tcase_add_loop_test(edges, t_edges, 0, 3);
+	tcase_add_test(edges, t_edges_active_low);
+	tcase_add_test(edges, t_callback_and_counters);
+	tcase_add_test(edges, t_poll_loop);
+	tcase_add_test(edges, t_two_pins);
+	tcase_add_test(life, t_remove_twice);
+	tcase_add_test(life, t_close_while_events_flow);
+	tcase_add_test(life, t_cycles_no_leak);
+	return s;
+}
+
+int main(void)
+{
+	spec = getenv("PINWATCH_TEST_BOARD");
+	if (!spec || !*spec)
+		spec = "sim:aria-g25";
+	printf("conformance: board %s\n", spec);
+	fflush(stdout);
+	SRunner *sr = srunner_create(conformance_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
