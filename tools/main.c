@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pinwatch [-b SPEC] COMMAND [ARGS]: the command-line face of the library.
+ * This file picks the board spec and the command; each command lives in its
+ * own cmd_*.c and returns the process's exit status.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "util.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(struct tool_ctx *ctx);
+	const char *summary;
+} commands[] = {
+	{ "detect", cmd_detect, "list the banks (GPIO controllers) of the board" },
+	{ "info", cmd_info, "describe every line of the board or of some banks" },
+	{ "get", cmd_get, "read the values of pins" },
+	{ "set", cmd_set, "drive pins until signalled, or for a duration" },
+	{ "mon", cmd_mon, "print edges as they arrive" },
+	{ "count", cmd_count, "count pulses: total, rising, falling, lost, rate" },
+};
+
+static void help(void)
+{
+	printf("Usage: pinwatch [-b SPEC] COMMAND [ARGS]\n"
+	       "\n"
+	       "Read, drive, monitor and count GPIO pins on a real board or on the\n"
+	       "simulator.  Pins are named by header name (N3), line name (PC1),\n"
+	       "BANK:OFFSET (pioC:1, gpiochip2:1) or legacy number (65).\n"
+	       "\n"
+	       "Options:\n"
+	       "  -b, --board SPEC  the board: auto, sim[:PROFILE], sysfs[:ROOT],\n"
+	       "                    chardev[:DEVICE], with ,KEY=VALUE options\n"
+	       "                    (default: $PINWATCH_BOARD, else auto)\n"
+	       "  -h, --help        this help; COMMAND --help for a command's\n"
+	       "  -V, --version     the tool's and the library's versions\n"
+	       "\n"
+	       "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+	printf("\n"
+	       "Exit status: 0 success, 1 usage error, 2 runtime error.\n"
+	       "See pinwatch(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "board", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *spec = getenv("PINWATCH_BOARD");
+	int opt;
+
+	if (!spec || !*spec)
+		spec = "auto";
+	opterr = 0;
+	/* "+": stop at the command; its options are its own */
+	while ((opt = getopt_long(argc, argv, "+:b:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			spec = optarg;
+			break;
+		case 'h':
+			help();
+			return EXIT_OK;
+		case 'V':
+			printf("pinwatch %s (library %s)\n", PACKAGE_VERSION, pinwatch_version());
+			return EXIT_OK;
+		default:
+			return option_error(NULL, opt, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error(NULL, "missing COMMAND");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[optind], commands[i].name))
+			continue;
+		struct tool_ctx ctx = {
+			.cmd = commands[i].name,
+			.spec = spec,
+			.argc = argc - optind,
+			.argv = argv + optind,
+		};
+		optind = 0; /* glibc: restart getopt for the command's own options */
+		return commands[i].run(&ctx);
+	}
+	return usage_error(NULL, "unknown command '%s'", argv[optind]);
+}

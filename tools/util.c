@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/* Parsers, output formats, errors and signals shared by the commands. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* ------------------------------------------------------------- messages */
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try 'pinwatch%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
+	return EXIT_USAGE;
+}
+
+int runtime_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_RUNTIME;
+}
+
+int library_error(const char *cmd)
+{
+	return runtime_error(cmd, "%s", pinwatch_last_error());
+}
+
+int common_option(int opt, const char *arg, const char *help, const char **spec,
+		  int *done)
+{
+	switch (opt) {
+	case 'b':
+		*spec = arg;
+		return 1;
+	case 'h':
+		fputs(help, stdout);
+		*done = EXIT_OK;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int option_error(const char *cmd, int opt, char **argv)
+{
+	char which[64] = { '-', (char)optopt, '\0' };
+	const char *last = optind > 0 ? argv[optind - 1] : "";
+
+	/* getopt has moved past a long option: name it as it was typed */
+	if (!strncmp(last, "--", 2))
+		snprintf(which, sizeof(which), "%.*s", (int)strcspn(last, "="), last);
+
+	if (opt == ':')
+		return usage_error(cmd, "option '%s' needs a value", which);
+	return usage_error(cmd, "unknown option '%s'", which);
+}
+
+int finish_output(const char *cmd, int status)
+{
+	if ((fflush(stdout) || ferror(stdout)) && errno != EPIPE && status == EXIT_OK)
+		return runtime_error(cmd, "write: %s", strerror(errno));
+	return status;
+}
+
+int open_board(const char *cmd, const char *spec, pinwatch_board **out)
+{
+	if (pinwatch_board_open(spec, out) < 0)
+		return library_error(cmd);
+	return EXIT_OK;
+}
+
+/* -------------------------------------------------------------- numbers */
+
+/*
+ * A decimal "INT[.FRAC]" scaled by 10^9, so that "1.5" is 1500000000: exact
+ * for every unit below, no floating point.  Returns the rest of the string.
+ */
+static const char *parse_fixed9(const char *s, uint64_t *out)
+{
+	uint64_t ip = 0, fp = 0;
+	int digits = 0, frac = 0;
+
+	while (isdigit((unsigned char)*s)) {
+		if (ip > (UINT64_MAX / 1000000000u - 9) / 10)
+			return NULL;
+		ip = ip * 10 + (uint64_t)(*s++ - '0');
+		digits++;
+	}
+	if (*s == '.') {
+		s++;
+		while (isdigit((unsigned char)*s)) {
+			if (frac < 9) {
+				fp = fp * 10 + (uint64_t)(*s - '0');
+				frac++;
+			} else if (*s != '0') {
+				return NULL; /* finer than 1e-9 of the unit */
+			}
+			s++;
+			digits++;
+		}
+	}
+	if (!digits)
+		return NULL;
+	for (; frac < 9; frac++)
+		fp *= 10;
+	*out = ip * 1000000000u + fp;
+	return s;
+}
+
+/* value (scaled by 1e9) * num / den, without overflow where it fits. */
+static int scale(uint64_t v9, uint64_t num, uint64_t den, uint64_t *out)
+{
+	unsigned __int128 r = (unsigned __int128)v9 * num / den;
+
+	if (r > UINT64_MAX)
+		return -1;
+	/* a fraction of the smallest unit would be silently dropped */
+	if ((unsigned __int128)r * den != (unsigned __int128)v9 * num)
+		return -1;
+	*out = (uint64_t)r;
+	return 0;
+}
+
+int parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+		{ "m", 60000000000ull }, { "h", 3600000000000ull },
+		{ "", 1000000 },
+	};
+	uint64_t v9;
+	const char *rest = parse_fixed9(s, &v9);
+
+	if (!rest)
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(rest, units[i].unit))
+			return scale(v9, units[i].ns, 1000000000u, ns);
+	return -1;
+}
+
+int parse_frequency(const char *s, uint64_t *mhz)
+{
+	static const struct { const char *unit; uint64_t mhz; } units[] = {
+		{ "", 1000 }, { "Hz", 1000 }, { "hz", 1000 },
+		{ "k", 1000000 }, { "kHz", 1000000 }, { "khz", 1000000 },
+		/* no lowercase "m": milli or mega would be a guess */
+		{ "M", 1000000000 }, { "MHz", 1000000000 },
+	};
+	uint64_t v9;
+	const char *rest = parse_fixed9(s, &v9);
+
+	if (!rest)
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(rest, units[i].unit)) {
+			if (scale(v9, units[i].mhz, 1000000000u, mhz) < 0 || !*mhz)
+				return -1;
+			return 0;
+		}
+	return -1;
+}
+
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s) || v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- names */
+
+static int lookup(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
+int parse_level(const char *s)
+{
+	static const char *const off[] = { "0", "low", "off", "inactive" };
+	static const char *const on[] = { "1", "high", "on", "active" };
+
+	if (lookup(s, off, 4) >= 0)
+		return 0;
+	if (lookup(s, on, 4) >= 0)
+		return 1;
+	return -1;
+}
+
+static const char *const bias_names[] = {
+	[PINWATCH_BIAS_AS_IS] = "as-is",
+	[PINWATCH_BIAS_DISABLED] = "disabled",
+	[PINWATCH_BIAS_PULL_UP] = "pull-up",
+	[PINWATCH_BIAS_PULL_DOWN] = "pull-down",
+	[PINWATCH_BIAS_UNKNOWN] = "unknown",
+};
+
+static const char *const drive_names[] = {
+	[PINWATCH_DRIVE_PUSH_PULL] = "push-pull",
+	[PINWATCH_DRIVE_OPEN_DRAIN] = "open-drain",
+	[PINWATCH_DRIVE_OPEN_SOURCE] = "open-source",
+};
+
+int parse_bias(const char *s)
+{
+	/* "unknown" describes a line, it is not something to ask for */
+	return lookup(s, bias_names, PINWATCH_BIAS_UNKNOWN);
+}
+
+int parse_drive(const char *s)
+{
+	return lookup(s, drive_names, 3);
+}
+
+int parse_edge(const char *s)
+{
+	if (!strcmp(s, "rising"))
+		return PINWATCH_EDGE_RISING;
+	if (!strcmp(s, "falling"))
+		return PINWATCH_EDGE_FALLING;
+	if (!strcmp(s, "both"))
+		return PINWATCH_EDGE_BOTH;
+	return -1;
+}
+
+const char *edge_name(int edge)
+{
+	switch (edge) {
+	case PINWATCH_EDGE_RISING: return "rising";
+	case PINWATCH_EDGE_FALLING: return "falling";
+	default: return "error";
+	}
+}
+
+const char *bias_name(int bias)
+{
+	return bias >= 0 && bias <= PINWATCH_BIAS_UNKNOWN ? bias_names[bias] : "unknown";
+}
+
+const char *drive_name(int drive)
+{
+	return drive >= 0 && drive <= PINWATCH_DRIVE_OPEN_SOURCE ? drive_names[drive] : "unknown";
+}
+
+/* --------------------------------------------------------------- output */
+
+void format_timestamp(char *buf, size_t len, uint64_t ns)
+{
+	snprintf(buf, len, "%llu.%09llu", (unsigned long long)(ns / 1000000000u),
+		 (unsigned long long)(ns % 1000000000u));
+}
+
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int format_check(const char *fmt, const char **bad)
+{
+	for (const char *s = fmt; *s; s++) {
+		if (*s != '%' && *s != '\\')
+			continue;
+		if (!s[1] || !strchr(*s == '%' ? "pevtTsl%" : "nt\\", s[1])) {
+			*bad = s;
+			return -1;
+		}
+		s++;
+	}
+	return 0;
+}
+
+void format_event(FILE *f, const char *fmt, const char *pin,
+		  const struct pinwatch_event *ev)
+{
+	char ts[32];
+
+	for (const char *s = fmt; *s; s++) {
+		if (*s == '\\') {
+			s++;
+			fputc(*s == 'n' ? '\n' : *s == 't' ? '\t' : '\\', f);
+			continue;
+		}
+		if (*s != '%') {
+			fputc(*s, f);
+			continue;
+		}
+		switch (*++s) {
+		case 'p': fputs(pin, f); break;
+		case 'e': fputs(edge_name(ev->edge), f); break;
+		case 'v': fprintf(f, "%d", ev->value); break;
+		case 't':
+			format_timestamp(ts, sizeof(ts), ev->timestamp_ns);
+			fputs(ts, f);
+			break;
+		case 'T': fprintf(f, "%llu", (unsigned long long)ev->timestamp_ns); break;
+		case 's': fprintf(f, "%llu", (unsigned long long)ev->seqno); break;
+		case 'l': fprintf(f, "%llu", (unsigned long long)ev->lost); break;
+		default: fputc('%', f); break;
+		}
+	}
+}
+
+/* -------------------------------------------------------------- signals */
+
+int signals_open(void)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* A shell starts background commands with SIGINT ignored, and an
+	 * ignored signal never reaches a signalfd: take both back. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	/* Blocked before any library thread exists, so every thread inherits
+	 * the mask and the signal can only ever surface on the descriptor. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return fd < 0 ? -errno : fd;
+}
+
+int signals_pending(int fd)
+{
+	struct signalfd_siginfo si;
+	int got = 0;
+
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		got = 1;
+	return got;
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared parts of the pinwatch tool: exit codes and their messages, the
+ * parsers of durations, frequencies and levels, the event output format,
+ * and the signal descriptor every waiting command polls.
+ */
+#ifndef PINWATCH_TOOL_UTIL_H
+#define PINWATCH_TOOL_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pinwatch.h"
+
+/* Exit statuses, the same for every command. */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,   /* bad command line: a one-line hint on stderr */
+	EXIT_RUNTIME = 2, /* the library or the system failed: its message */
+};
+
+/* What every command gets: its name, the board spec, its arguments
+ * (argv[0] is the command's name; getopt starts at argv[1]). */
+struct tool_ctx {
+	const char *cmd;
+	const char *spec;
+	int argc;
+	char **argv;
+};
+
+/* "pinwatch CMD: <message> (try 'pinwatch CMD --help')"; returns EXIT_USAGE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "pinwatch CMD: <message>"; returns EXIT_RUNTIME. */
+int runtime_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "pinwatch CMD: <pinwatch_last_error()>"; returns EXIT_RUNTIME. */
+int library_error(const char *cmd);
+
+/* The options every command takes: -b/--board SPEC, -h/--help.  Returns 1 if
+ * OPT was one of them (with *spec updated or help printed: *done set to the
+ * exit status), 0 if not. */
+int common_option(int opt, const char *arg, const char *help, const char **spec,
+		  int *done);
+
+/* The usage error of getopt's ':' (missing value) or '?' (unknown option). */
+int option_error(const char *cmd, int opt, char **argv);
+
+/* Flush stdout: a failed write (other than to a closed pipe) turns a
+ * successful STATUS into EXIT_RUNTIME with the reason. */
+int finish_output(const char *cmd, int status);
+
+/* Open the board of ctx->spec; on failure prints the library's message. */
+int open_board(const char *cmd, const char *spec, pinwatch_board **out);
+
+/*
+ * "1.5s", "20ms", "250us", "100ns", "2m", "1h"; a bare number is
+ * milliseconds, as in libgpiod's tools.  0 on success, -1 if malformed.
+ */
+int parse_duration(const char *s, uint64_t *ns);
+/* "1000", "10k", "2.5kHz", "1MHz", "50Hz" -> millihertz.  0 / -1. */
+int parse_frequency(const char *s, uint64_t *mhz);
+/* A decimal unsigned in [min, max].  0 / -1. */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* 0/1/low/high/off/on/inactive/active -> 0 or 1; -1 if none. */
+int parse_level(const char *s);
+/* as-is/disabled/pull-up/pull-down -> enum pinwatch_bias; -1 if none. */
+int parse_bias(const char *s);
+/* push-pull/open-drain/open-source -> enum pinwatch_drive; -1 if none. */
+int parse_drive(const char *s);
+/* rising/falling/both -> PINWATCH_EDGE_*; -1 if none. */
+int parse_edge(const char *s);
+
+const char *edge_name(int edge);   /* "rising", "falling", "error" */
+const char *bias_name(int bias);
+const char *drive_name(int drive);
+
+/* "12.000000500": seconds and nanoseconds. */
+void format_timestamp(char *buf, size_t len, uint64_t ns);
+/* A JSON string literal of S (quotes included) on F. */
+void json_string(FILE *f, const char *s);
+
+/*
+ * The mon --format language: %p pin, %e edge, %v value, %t timestamp as
+ * seconds.nanoseconds, %T timestamp in ns, %s seqno, %l lost, %% a percent;
+ * \n, \t, \\ escapes.  format_check returns 0 or -1 with the bad token in
+ * *bad.  format_event writes one event (no newline added).
+ */
+int format_check(const char *fmt, const char **bad);
+void format_event(FILE *f, const char *fmt, const char *pin,
+		  const struct pinwatch_event *ev);
+
+/*
+ * SIGINT and SIGTERM become readable on a signalfd (blocked for the process,
+ * so they cannot interrupt the library mid-call); SIGPIPE is ignored, a
+ * closed output shows as EPIPE on write.  Returns the descriptor
+ * (O_CLOEXEC) or -errno.
+ */
+int signals_open(void);
+/* 1 if a terminating signal is pending on FD (consumed), else 0. */
+int signals_pending(int fd);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t now_ns(void);
+
+#endif /* PINWATCH_TOOL_UTIL_H */
