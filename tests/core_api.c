@@ -2,7 +2,10 @@
 /* Bad input gets a clear error, never a crash: every error names the pin,
  * the operation and the cause. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core.h"
 
