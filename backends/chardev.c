@@ -1,0 +1,629 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The chardev backend: the GPIO character device (/dev/gpiochipN) through
+ * libgpiod.  This file is what both libgpiod generations share; the calls
+ * that differ live in chardev_v1.c (libgpiod 1.6) or chardev_v2.c (2.x)
+ * behind chardev.h.
+ *
+ * Banks are the chips, sorted by number.  Every requested line has its own
+ * lock: get, set and read_events may come from different threads, and on
+ * libgpiod 1.6 enabling edges replaces the line's kernel request, so nothing
+ * may use the request while that happens.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "chardev.h"
+
+struct cd_bank {
+	char *path;
+	struct pw_cd_chip *chip;
+	struct pw_cd_chip_desc desc;
+	pthread_mutex_t info_mu;  /* libgpiod chips are not thread-safe for info */
+};
+
+struct cd_board {
+	struct cd_bank *banks;
+	unsigned num_banks;
+	int clock;
+};
+
+struct cd_line {
+	struct cd_board *board;
+	unsigned bank, offset;
+	pthread_mutex_t mu;       /* the request, against concurrent get/set/read */
+	struct pw_cd_req *req;
+	/* The kernel's line seqno is 32 bits and, on libgpiod 2.x, runs on across
+	 * edges_disable/edges_enable of one request; seq is its 64-bit
+	 * extension, and seqno given to the core counts from seq_base, so each
+	 * watch's numbers start at 1 and a gap is a loss the kernel reported. */
+	uint32_t kseq_last;
+	uint64_t seq, seq_base;
+};
+
+/* ------------------------------------------------------------ discovery */
+
+/* N of "gpiochipN", or -1 for any other name. */
+static long chip_number(const char *name)
+{
+	const char *p = name + strlen("gpiochip");
+	char *end;
+
+	if (strncmp(name, "gpiochip", strlen("gpiochip")) || !isdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	unsigned long n = strtoul(p, &end, 10);
+	if (*end || errno || n > INT_MAX)
+		return -1;
+	return (long)n;
+}
+
+struct chip_entry {
+	long num;
+	char *path;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct chip_entry *x = a, *y = b;
+
+	return (x->num > y->num) - (x->num < y->num);
+}
+
+void pw_chardev_paths_free(char **paths, size_t n)
+{
+	if (!paths)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+int pw_chardev_scan(const char *dir, char ***paths, size_t *n)
+{
+	struct chip_entry *ents = NULL;
+	size_t count = 0, cap = 0;
+	struct dirent *de;
+	int err = 0;
+
+	*paths = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		long num = chip_number(de->d_name);
+		if (num < 0)
+			continue;
+		if (count == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			struct chip_entry *grown = realloc(ents, ncap * sizeof(*ents));
+			if (!grown) {
+				err = -ENOMEM;
+				break;
+			}
+			ents = grown;
+			cap = ncap;
+		}
+		if (asprintf(&ents[count].path, "%s/%s", strcmp(dir, "/") ? dir : "",
+			     de->d_name) < 0) {
+			err = -ENOMEM;
+			break;
+		}
+		ents[count++].num = num;
+	}
+	closedir(d);
+	if (!err && count) {
+		*paths = malloc(count * sizeof(**paths));
+		if (!*paths)
+			err = -ENOMEM;
+	}
+	if (err) {
+		for (size_t i = 0; i < count; i++)
+			free(ents[i].path);
+		free(ents);
+		return err;
+	}
+	qsort(ents, count, sizeof(*ents), entry_cmp);
+	for (size_t i = 0; i < count; i++)
+		(*paths)[i] = ents[i].path;
+	*n = count;
+	free(ents);
+	return 0;
+}
+
+/* "gpiochip0 gpiochip1" of DIR into buf, for messages. */
+static void list_chips(const char *dir, char *buf, size_t len)
+{
+	char **paths;
+	size_t n, used = 0;
+
+	buf[0] = '\0';
+	if (pw_chardev_scan(dir, &paths, &n) < 0)
+		return;
+	for (size_t i = 0; i < n && used + 1 < len; i++) {
+		const char *base = strrchr(paths[i], '/') + 1;
+		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", base);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	pw_chardev_paths_free(paths, n);
+}
+
+int pw_chardev_parse_arg(const char *arg, char **dir, char **chip)
+{
+	struct stat st;
+
+	*dir = *chip = NULL;
+	if (!arg) {
+		*dir = strdup("/dev");
+		return *dir ? 0 : -ENOMEM;
+	}
+	if (arg[0] != '/') {
+		/* A bare chip name is short for the device node in /dev. */
+		if (chip_number(arg) < 0) {
+			pw_detail("'%s': want chardev:/dev/gpiochipN, chardev:gpiochipN or chardev:DIRECTORY", arg);
+			return -EINVAL;
+		}
+		if (asprintf(chip, "/dev/%s", arg) < 0) {
+			*chip = NULL;
+			return -ENOMEM;
+		}
+	} else {
+		*chip = strdup(arg);
+		if (!*chip)
+			return -ENOMEM;
+	}
+	if (stat(*chip, &st) < 0) {
+		int err = -errno;
+		char found[128];
+		char *slash = strrchr(*chip, '/');
+
+		*slash = '\0';
+		list_chips(*chip[0] ? *chip : "/", found, sizeof(found));
+		*slash = '/';
+		if (found[0])
+			pw_detail("%s: no such device (there is: %s)", *chip, found);
+		else
+			pw_detail("%s: no such device", *chip);
+		free(*chip);
+		*chip = NULL;
+		return err;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*dir = *chip;
+		*chip = NULL;
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- messages */
+
+/* The permission message: which device, and what to do about it. */
+static void explain_access(const char *path)
+{
+	struct stat st;
+	struct group gr, *grp = NULL;
+	char buf[1024];
+
+	if (stat(path, &st) < 0) {
+		pw_detail("%s: permission denied", path);
+		return;
+	}
+	getgrgid_r(st.st_gid, &gr, buf, sizeof(buf), &grp);
+	if (grp && st.st_gid != 0 && (st.st_mode & 0060))
+		pw_detail("%s is group '%s', mode %03o: add the user to that group (usermod -aG %s USER, then log in again) or add a udev rule",
+			  path, grp->gr_name, (unsigned)(st.st_mode & 0777), grp->gr_name);
+	else
+		pw_detail("%s is mode %03o, group %s: add a udev rule (KERNEL==\"gpiochip*\", GROUP=\"gpio\", MODE=\"0660\") and add the user to group gpio",
+			  path, (unsigned)(st.st_mode & 0777),
+			  grp ? grp->gr_name : "?");
+}
+
+static void explain_open(const char *path, int err)
+{
+	switch (err) {
+	case -EACCES:
+	case -EPERM:
+		explain_access(path);
+		break;
+	case -ENOTTY:
+	case -ENODEV:
+	case -EINVAL:
+		pw_detail("%s is not a GPIO character device", path);
+		break;
+	case -ENOENT:
+		pw_detail("%s: no such device", path);
+		break;
+	default:
+		pw_detail("cannot open %s", path);
+		break;
+	}
+}
+
+static int line_info_locked(struct cd_board *b, unsigned bank, unsigned offset,
+			    struct pinwatch_line_info *out)
+{
+	struct cd_bank *bk = &b->banks[bank];
+
+	pthread_mutex_lock(&bk->info_mu);
+	int rc = pw_cd_line_info(bk->chip, offset, out);
+	pthread_mutex_unlock(&bk->info_mu);
+	return rc;
+}
+
+/* The cause of a failed request, reconfigure or edge enable; returns err. */
+static int explain_line(struct cd_board *b, unsigned bank, unsigned offset,
+			int err)
+{
+	struct pinwatch_line_info li;
+
+	switch (err) {
+	case -EBUSY:
+		memset(&li, 0, sizeof(li));
+		if (line_info_locked(b, bank, offset, &li) == 0 && li.consumer[0])
+			pw_detail("line is used by '%s'", li.consumer);
+		else
+			pw_detail("line is in use (the kernel does not say by whom)");
+		break;
+	case -ENODEV:
+	case -ENXIO:
+		pw_detail("%s is gone", b->banks[bank].path);
+		break;
+	case -EINVAL:
+		pw_detail("the kernel refused this configuration of %s line %u",
+			  b->banks[bank].desc.name, offset);
+		break;
+	case -EPERM:
+		pw_detail("the line is not an output");
+		break;
+	default:
+		break;
+	}
+	return err;
+}
+
+/* --------------------------------------------------------------- board */
+
+static void board_free(struct cd_board *b)
+{
+	if (!b)
+		return;
+	for (unsigned i = 0; i < b->num_banks; i++) {
+		pw_cd_chip_close(b->banks[i].chip);
+		pthread_mutex_destroy(&b->banks[i].info_mu);
+		free(b->banks[i].path);
+	}
+	free(b->banks);
+	free(b);
+}
+
+/* Kernels before 5.7 stamp v1 uAPI events with CLOCK_REALTIME; the v2 uAPI
+ * (5.10 on, which libgpiod 2.x needs) is monotonic by default. */
+static int kernel_clock(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return PINWATCH_CLOCK_MONOTONIC;
+	if (major < 5 || (major == 5 && minor < 7))
+		return PINWATCH_CLOCK_REALTIME;
+	return PINWATCH_CLOCK_MONOTONIC;
+}
+
+static int cd_open(const struct pw_open_args *args, void **state)
+{
+	char *dir = NULL, *chip = NULL;
+	char **paths = NULL;
+	size_t n = 0;
+	struct cd_board *b = NULL;
+	int rc;
+
+	rc = pw_chardev_parse_arg(args->arg, &dir, &chip);
+	if (rc < 0)
+		return rc;
+	if (dir) {
+		rc = pw_chardev_scan(dir, &paths, &n);
+		if (rc < 0) {
+			pw_detail("cannot read %s", dir);
+			goto out;
+		}
+		if (!n) {
+			pw_detail("no gpiochip devices in %s (no GPIO driver, or no chardev in this kernel: try sysfs, or sim for a simulated board)", dir);
+			rc = -ENOENT;
+			goto out;
+		}
+	} else {
+		paths = malloc(sizeof(*paths));
+		if (!paths) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		paths[0] = chip;
+		chip = NULL;
+		n = 1;
+	}
+
+	b = calloc(1, sizeof(*b));
+	if (!b || !(b->banks = calloc(n, sizeof(*b->banks)))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cd_bank *bk = &b->banks[i];
+
+		rc = pw_cd_chip_open(paths[i], &bk->chip, &bk->desc);
+		if (rc < 0) {
+			explain_open(paths[i], rc);
+			goto out;
+		}
+		pthread_mutex_init(&bk->info_mu, NULL);
+		bk->path = paths[i];
+		paths[i] = NULL;
+		b->num_banks++;
+	}
+	b->clock = kernel_clock();
+	*state = b;
+	b = NULL;
+	rc = 0;
+out:
+	board_free(b);
+	pw_chardev_paths_free(paths, n);
+	free(dir);
+	free(chip);
+	return rc;
+}
+
+static void cd_close(void *state)
+{
+	board_free(state);
+}
+
+static unsigned cd_caps(void *state)
+{
+	(void)state;
+	return pw_cd_caps();
+}
+
+static int cd_clock(void *state)
+{
+	return ((struct cd_board *)state)->clock;
+}
+
+static int cd_num_banks(void *state)
+{
+	return (int)((struct cd_board *)state)->num_banks;
+}
+
+static int cd_bank_info(void *state, unsigned bank, struct pinwatch_bank_info *out)
+{
+	struct cd_board *b = state;
+
+	if (bank >= b->num_banks)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", b->banks[bank].desc.name);
+	snprintf(out->label, sizeof(out->label), "%s", b->banks[bank].desc.label);
+	out->num_lines = b->banks[bank].desc.num_lines;
+	out->base = -1;  /* chardev has no global numbers */
+	return 0;
+}
+
+static int check_line(struct cd_board *b, unsigned bank, unsigned offset)
+{
+	if (bank >= b->num_banks || offset >= b->banks[bank].desc.num_lines) {
+		pw_detail("no line %u:%u on this board", bank, offset);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cd_line_info(void *state, unsigned bank, unsigned offset,
+			struct pinwatch_line_info *out)
+{
+	struct cd_board *b = state;
+	int rc = check_line(b, bank, offset);
+
+	if (rc < 0)
+		return rc;
+	rc = line_info_locked(b, bank, offset, out);
+	return rc < 0 ? explain_line(b, bank, offset, rc) : 0;
+}
+
+/* ---------------------------------------------------------------- lines */
+
+static int cd_request(void *state, unsigned bank, unsigned offset,
+		      const struct pw_line_config *cfg, void **line)
+{
+	struct cd_board *b = state;
+	struct cd_line *l;
+	int rc = check_line(b, bank, offset);
+
+	if (rc < 0)
+		return rc;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	rc = pw_cd_request(b->banks[bank].chip, offset, cfg, &l->req);
+	if (rc < 0) {
+		free(l);
+		return explain_line(b, bank, offset, rc);
+	}
+	l->board = b;
+	l->bank = bank;
+	l->offset = offset;
+	pthread_mutex_init(&l->mu, NULL);
+	*line = l;
+	return 0;
+}
+
+static void cd_release(void *line)
+{
+	struct cd_line *l = line;
+
+	if (!l)
+		return;
+	pw_cd_release(l->req);
+	pthread_mutex_destroy(&l->mu);
+	free(l);
+}
+
+static int cd_get(void *line)
+{
+	struct cd_line *l = line;
+
+	pthread_mutex_lock(&l->mu);
+	int rc = pw_cd_get(l->req);
+	pthread_mutex_unlock(&l->mu);
+	return rc < 0 ? explain_line(l->board, l->bank, l->offset, rc) : rc;
+}
+
+static int cd_set(void *line, int value)
+{
+	struct cd_line *l = line;
+
+	pthread_mutex_lock(&l->mu);
+	int rc = pw_cd_set(l->req, value);
+	pthread_mutex_unlock(&l->mu);
+	return rc < 0 ? explain_line(l->board, l->bank, l->offset, rc) : 0;
+}
+
+static int cd_reconfigure(void *line, const struct pw_line_config *cfg)
+{
+	struct cd_line *l = line;
+
+	pthread_mutex_lock(&l->mu);
+	int rc = pw_cd_reconfigure(l->req, cfg);
+	pthread_mutex_unlock(&l->mu);
+	return rc < 0 ? explain_line(l->board, l->bank, l->offset, rc) : 0;
+}
+
+static void convert(struct cd_line *l, const struct pw_cd_event *in,
+		    struct pw_raw_event *out, int kernel_seqno)
+{
+	out->timestamp_ns = in->timestamp_ns;
+	out->edge = in->rising ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING;
+	out->seqno = 0;
+	if (kernel_seqno) {
+		/* Unsigned difference: right across the 32-bit wrap too. */
+		l->seq += (uint32_t)(in->line_seqno - l->kseq_last);
+		l->kseq_last = in->line_seqno;
+		out->seqno = l->seq - l->seq_base;
+	}
+}
+
+/* With l->mu held. */
+static int read_locked(struct cd_line *l, struct pw_raw_event *ev, size_t n)
+{
+	struct pw_cd_event raw[PW_CD_READ_MAX];
+	int kseq = (pw_cd_caps() & PW_CAP_KERNEL_SEQNO) != 0;
+	size_t total = 0;
+
+	while (total < n) {
+		size_t want = n - total < PW_CD_READ_MAX ? n - total : PW_CD_READ_MAX;
+		int got = pw_cd_read(l->req, raw, want);
+
+		if (got < 0) {
+			/* Hand over what this batch has; the fault (device gone)
+			 * shows again on the next read, with nothing lost. */
+			if (total)
+				break;
+			return got;
+		}
+		for (int i = 0; i < got; i++)
+			convert(l, &raw[i], &ev[total + (size_t)i], kseq);
+		total += (size_t)got;
+		if ((size_t)got < want)
+			break;
+	}
+	return (int)total;
+}
+
+static int cd_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
+{
+	struct cd_line *l = line;
+
+	pthread_mutex_lock(&l->mu);
+	int rc = pw_cd_edges_enable(l->req, ec);
+	if (rc == 1)
+		l->kseq_last = 0;  /* a new kernel request counts from 1 again */
+	if (rc >= 0) {
+		l->seq_base = l->seq;
+		*fd = pw_cd_fd(l->req);
+	}
+	pthread_mutex_unlock(&l->mu);
+	return rc < 0 ? explain_line(l->board, l->bank, l->offset, rc) : 0;
+}
+
+static void cd_edges_disable(void *line)
+{
+	struct cd_line *l = line;
+	struct pw_raw_event drain[PW_CD_READ_MAX];
+
+	pthread_mutex_lock(&l->mu);
+	/* Detection off first, then take what the kernel had queued: a later
+	 * watch must not get this one's stale edges, and the sequence numbers
+	 * they carry must be counted so the next watch does not see a gap. */
+	if (pw_cd_edges_disable(l->req) == 0)
+		while (read_locked(l, drain, PW_ARRAY_SIZE(drain)) > 0)
+			;
+	pthread_mutex_unlock(&l->mu);
+}
+
+static int cd_read_events(void *line, struct pw_raw_event *ev, size_t n)
+{
+	struct cd_line *l = line;
+
+	pthread_mutex_lock(&l->mu);
+	int rc = read_locked(l, ev, n);
+	pthread_mutex_unlock(&l->mu);
+	if (rc == -ENODEV || rc == -ENXIO)
+		pw_detail("%s is gone", l->board->banks[l->bank].path);
+	return rc;
+}
+
+static int cd_probe(void)
+{
+	char **paths;
+	size_t n;
+
+	if (pw_chardev_scan("/dev", &paths, &n) < 0)
+		return 0;
+	pw_chardev_paths_free(paths, n);
+	return n > 0;
+}
+
+static const char *const cd_options[] = { NULL };
+
+const struct pw_backend_ops pw_backend_chardev = {
+	.name = "chardev",
+	.arg_is_profile = 0,
+	.options = cd_options,
+	.probe = cd_probe,
+	.open = cd_open,
+	.close = cd_close,
+	.caps = cd_caps,
+	.clock = cd_clock,
+	.num_banks = cd_num_banks,
+	.bank_info = cd_bank_info,
+	.line_info = cd_line_info,
+	.request = cd_request,
+	.release = cd_release,
+	.get = cd_get,
+	.set = cd_set,
+	.reconfigure = cd_reconfigure,
+	.edges_enable = cd_edges_enable,
+	.edges_disable = cd_edges_disable,
+	.read_events = cd_read_events,
+};

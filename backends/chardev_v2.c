@@ -1,0 +1,421 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The chardev backend's libgpiod 2.x part (uAPI v2, kernels 5.10 and later).
+ *
+ * One line request per pin, kept for the pin's life: reconfigure and edge
+ * detection change it in place (gpiod_line_request_reconfigure_lines), so
+ * the line is never released and nobody can take it in between.  The one
+ * exception is the event buffer size, a property of the request itself: a
+ * watch that asks for a size other than the request's makes a new request.
+ * Edge events carry the kernel's line sequence numbers; debounce is the
+ * kernel's (hardware where the chip has it, else the kernel's own).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gpiod.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chardev.h"
+
+struct pw_cd_chip {
+	struct gpiod_chip *chip;  /* libgpiod 2.x chips are safe to share */
+};
+
+struct pw_cd_req {
+	struct pw_cd_chip *chip;  /* the board's; it outlives its lines */
+	unsigned offset;
+	char consumer[32];
+	struct gpiod_line_request *req;
+	struct gpiod_line_settings *settings;  /* the line's current settings */
+	struct gpiod_edge_event_buffer *buf;
+	size_t buffer_size;       /* the request's event buffer, 0: default */
+	int lost;                 /* -errno: a re-request failed */
+};
+
+unsigned pw_cd_caps(void)
+{
+	return PW_CAP_BIAS | PW_CAP_DRIVE | PW_CAP_KERNEL_SEQNO |
+	       PW_CAP_KERNEL_DEBOUNCE | PW_CAP_EVENT_BUFFER | PW_CAP_RECONFIGURE;
+}
+
+static int errno_or(int fallback)
+{
+	return errno ? -errno : fallback;
+}
+
+int pw_cd_chip_open(const char *path, struct pw_cd_chip **out,
+		    struct pw_cd_chip_desc *desc)
+{
+	struct pw_cd_chip *c = calloc(1, sizeof(*c));
+	struct gpiod_chip_info *info;
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	errno = 0;
+	c->chip = gpiod_chip_open(path);
+	if (!c->chip) {
+		err = errno_or(-ENODEV);
+		free(c);
+		return err;
+	}
+	info = gpiod_chip_get_info(c->chip);
+	if (!info) {
+		err = errno_or(-EIO);
+		gpiod_chip_close(c->chip);
+		free(c);
+		return err;
+	}
+	memset(desc, 0, sizeof(*desc));
+	strncpy(desc->name, gpiod_chip_info_get_name(info), sizeof(desc->name) - 1);
+	strncpy(desc->label, gpiod_chip_info_get_label(info), sizeof(desc->label) - 1);
+	desc->num_lines = (unsigned)gpiod_chip_info_get_num_lines(info);
+	gpiod_chip_info_free(info);
+	*out = c;
+	return 0;
+}
+
+void pw_cd_chip_close(struct pw_cd_chip *c)
+{
+	if (!c)
+		return;
+	gpiod_chip_close(c->chip);
+	free(c);
+}
+
+static int bias_from_gpiod(enum gpiod_line_bias bias)
+{
+	switch (bias) {
+	case GPIOD_LINE_BIAS_DISABLED:
+		return PINWATCH_BIAS_DISABLED;
+	case GPIOD_LINE_BIAS_PULL_UP:
+		return PINWATCH_BIAS_PULL_UP;
+	case GPIOD_LINE_BIAS_PULL_DOWN:
+		return PINWATCH_BIAS_PULL_DOWN;
+	default:
+		/* UNKNOWN here means no bias flag: nobody set one. */
+		return PINWATCH_BIAS_AS_IS;
+	}
+}
+
+int pw_cd_line_info(struct pw_cd_chip *c, unsigned offset,
+		    struct pinwatch_line_info *out)
+{
+	struct gpiod_line_info *li;
+	const char *s;
+
+	errno = 0;
+	li = gpiod_chip_get_line_info(c->chip, offset);
+	if (!li)
+		return errno_or(-EIO);
+	if ((s = gpiod_line_info_get_name(li)))
+		strncpy(out->name, s, sizeof(out->name) - 1);
+	out->used = gpiod_line_info_is_used(li);
+	if ((s = gpiod_line_info_get_consumer(li)))
+		strncpy(out->consumer, s, sizeof(out->consumer) - 1);
+	out->direction = gpiod_line_info_get_direction(li) == GPIOD_LINE_DIRECTION_OUTPUT
+			 ? PINWATCH_DIR_OUTPUT : PINWATCH_DIR_INPUT;
+	out->active_low = gpiod_line_info_is_active_low(li);
+	out->bias = bias_from_gpiod(gpiod_line_info_get_bias(li));
+	switch (gpiod_line_info_get_drive(li)) {
+	case GPIOD_LINE_DRIVE_OPEN_DRAIN:
+		out->drive = PINWATCH_DRIVE_OPEN_DRAIN;
+		break;
+	case GPIOD_LINE_DRIVE_OPEN_SOURCE:
+		out->drive = PINWATCH_DRIVE_OPEN_SOURCE;
+		break;
+	default:
+		out->drive = PINWATCH_DRIVE_PUSH_PULL;
+		break;
+	}
+	gpiod_line_info_free(li);
+	return 0;
+}
+
+/* Direction, value, active-low, bias and drive of cfg into s (edge detection
+ * and debounce untouched). */
+static int settings_apply(struct gpiod_line_settings *s,
+			  const struct pw_line_config *cfg)
+{
+	static const enum gpiod_line_bias biases[] = {
+		[PINWATCH_BIAS_AS_IS] = GPIOD_LINE_BIAS_AS_IS,
+		[PINWATCH_BIAS_DISABLED] = GPIOD_LINE_BIAS_DISABLED,
+		[PINWATCH_BIAS_PULL_UP] = GPIOD_LINE_BIAS_PULL_UP,
+		[PINWATCH_BIAS_PULL_DOWN] = GPIOD_LINE_BIAS_PULL_DOWN,
+	};
+	static const enum gpiod_line_drive drives[] = {
+		[PINWATCH_DRIVE_PUSH_PULL] = GPIOD_LINE_DRIVE_PUSH_PULL,
+		[PINWATCH_DRIVE_OPEN_DRAIN] = GPIOD_LINE_DRIVE_OPEN_DRAIN,
+		[PINWATCH_DRIVE_OPEN_SOURCE] = GPIOD_LINE_DRIVE_OPEN_SOURCE,
+	};
+	int output = cfg->direction == PINWATCH_DIR_OUTPUT;
+
+	if (cfg->bias < 0 || (size_t)cfg->bias >= PW_ARRAY_SIZE(biases) ||
+	    cfg->drive < 0 || (size_t)cfg->drive >= PW_ARRAY_SIZE(drives))
+		return -EINVAL;
+	gpiod_line_settings_set_direction(s, output ? GPIOD_LINE_DIRECTION_OUTPUT
+						    : GPIOD_LINE_DIRECTION_INPUT);
+	gpiod_line_settings_set_output_value(s, output && cfg->value
+					     ? GPIOD_LINE_VALUE_ACTIVE
+					     : GPIOD_LINE_VALUE_INACTIVE);
+	gpiod_line_settings_set_active_low(s, cfg->active_low != 0);
+	gpiod_line_settings_set_bias(s, biases[cfg->bias]);
+	/* The kernel refuses a drive mode on an input. */
+	gpiod_line_settings_set_drive(s, output ? drives[cfg->drive]
+					       : GPIOD_LINE_DRIVE_PUSH_PULL);
+	return 0;
+}
+
+static struct gpiod_line_config *line_config_of(struct pw_cd_req *r)
+{
+	struct gpiod_line_config *lc = gpiod_line_config_new();
+
+	if (lc && gpiod_line_config_add_line_settings(lc, &r->offset, 1,
+						       r->settings) < 0) {
+		gpiod_line_config_free(lc);
+		return NULL;
+	}
+	return lc;
+}
+
+/* A new kernel request for r's settings and buffer size. */
+static int do_request(struct pw_cd_req *r, size_t buffer_size,
+		      struct gpiod_line_request **out)
+{
+	struct gpiod_request_config *rc = gpiod_request_config_new();
+	struct gpiod_line_config *lc = line_config_of(r);
+	int err = 0;
+
+	errno = 0;
+	if (!rc || !lc) {
+		err = -ENOMEM;
+		goto out;
+	}
+	gpiod_request_config_set_consumer(rc, r->consumer);
+	gpiod_request_config_set_event_buffer_size(rc, buffer_size);
+	*out = gpiod_chip_request_lines(r->chip->chip, rc, lc);
+	if (!*out) {
+		err = errno_or(-EIO);
+		goto out;
+	}
+	/* The request's descriptor blocks in read(); the core drains it and
+	 * must never wait there. */
+	int fd = gpiod_line_request_get_fd(*out);
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		err = -errno;
+		gpiod_line_request_release(*out);
+		*out = NULL;
+	}
+out:
+	gpiod_line_config_free(lc);
+	gpiod_request_config_free(rc);
+	return err;
+}
+
+static int reconfigure_in_place(struct pw_cd_req *r)
+{
+	struct gpiod_line_config *lc = line_config_of(r);
+	int rc = 0;
+
+	if (!lc)
+		return -ENOMEM;
+	errno = 0;
+	if (gpiod_line_request_reconfigure_lines(r->req, lc) < 0)
+		rc = errno_or(-EIO);
+	gpiod_line_config_free(lc);
+	return rc;
+}
+
+int pw_cd_request(struct pw_cd_chip *c, unsigned offset,
+		  const struct pw_line_config *cfg, struct pw_cd_req **out)
+{
+	struct pw_cd_req *r = calloc(1, sizeof(*r));
+	int rc = -ENOMEM;
+
+	if (!r)
+		return -ENOMEM;
+	r->chip = c;
+	r->offset = offset;
+	strncpy(r->consumer, cfg->consumer, sizeof(r->consumer) - 1);
+	r->settings = gpiod_line_settings_new();
+	r->buf = gpiod_edge_event_buffer_new(PW_CD_READ_MAX);
+	if (!r->settings || !r->buf)
+		goto fail;
+	rc = settings_apply(r->settings, cfg);
+	if (rc < 0)
+		goto fail;
+	rc = do_request(r, 0, &r->req);
+	if (rc < 0)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	gpiod_edge_event_buffer_free(r->buf);
+	gpiod_line_settings_free(r->settings);
+	free(r);
+	return rc;
+}
+
+void pw_cd_release(struct pw_cd_req *r)
+{
+	if (!r)
+		return;
+	if (r->req)
+		gpiod_line_request_release(r->req);
+	gpiod_edge_event_buffer_free(r->buf);
+	gpiod_line_settings_free(r->settings);
+	free(r);
+}
+
+int pw_cd_get(struct pw_cd_req *r)
+{
+	if (r->lost)
+		return r->lost;
+	errno = 0;
+	enum gpiod_line_value v = gpiod_line_request_get_value(r->req, r->offset);
+	if (v == GPIOD_LINE_VALUE_ERROR)
+		return errno_or(-EIO);
+	return v == GPIOD_LINE_VALUE_ACTIVE;
+}
+
+int pw_cd_set(struct pw_cd_req *r, int value)
+{
+	if (r->lost)
+		return r->lost;
+	errno = 0;
+	if (gpiod_line_request_set_value(r->req, r->offset,
+					 value ? GPIOD_LINE_VALUE_ACTIVE
+					       : GPIOD_LINE_VALUE_INACTIVE) < 0)
+		return errno_or(-EIO);
+	/* What a later reconfigure back to output would drive. */
+	gpiod_line_settings_set_output_value(r->settings, value ? GPIOD_LINE_VALUE_ACTIVE
+							       : GPIOD_LINE_VALUE_INACTIVE);
+	return 0;
+}
+
+int pw_cd_reconfigure(struct pw_cd_req *r, const struct pw_line_config *cfg)
+{
+	struct gpiod_line_settings *old;
+	int rc;
+
+	if (r->lost)
+		return r->lost;
+	old = gpiod_line_settings_copy(r->settings);
+	if (!old)
+		return -ENOMEM;
+	rc = settings_apply(r->settings, cfg);
+	if (rc == 0)
+		rc = reconfigure_in_place(r);
+	if (rc < 0) {
+		gpiod_line_settings_free(r->settings);
+		r->settings = old;
+	} else {
+		gpiod_line_settings_free(old);
+	}
+	return rc;
+}
+
+static enum gpiod_line_edge edge_of(int edges)
+{
+	switch (edges) {
+	case PINWATCH_EDGE_RISING:
+		return GPIOD_LINE_EDGE_RISING;
+	case PINWATCH_EDGE_FALLING:
+		return GPIOD_LINE_EDGE_FALLING;
+	default:
+		return GPIOD_LINE_EDGE_BOTH;
+	}
+}
+
+/* The kernel's debounce is in whole microseconds: round up, so a short
+ * debounce asked for is never turned off. */
+static unsigned long debounce_us(uint64_t ns)
+{
+	uint64_t us = (ns + 999) / 1000;
+
+	return us > UINT32_MAX ? UINT32_MAX : (unsigned long)us;
+}
+
+int pw_cd_edges_enable(struct pw_cd_req *r, const struct pw_edge_config *ec)
+{
+	struct gpiod_line_request *fresh = NULL;
+	int rc;
+
+	if (r->lost)
+		return r->lost;
+	if (gpiod_line_settings_get_direction(r->settings) == GPIOD_LINE_DIRECTION_OUTPUT)
+		return -EPERM;
+	if (ec->edges < PINWATCH_EDGE_RISING || ec->edges > PINWATCH_EDGE_BOTH)
+		return -EINVAL;
+	gpiod_line_settings_set_edge_detection(r->settings, edge_of(ec->edges));
+	gpiod_line_settings_set_debounce_period_us(r->settings, debounce_us(ec->debounce_ns));
+
+	if (!ec->event_buffer || ec->event_buffer == r->buffer_size) {
+		rc = reconfigure_in_place(r);
+		if (rc < 0)
+			goto undo;
+		return 0;
+	}
+
+	/* A new buffer size needs a new request.  Release first: the kernel
+	 * does not let one process request a line twice. */
+	gpiod_line_request_release(r->req);
+	r->req = NULL;
+	rc = do_request(r, ec->event_buffer, &fresh);
+	if (rc == 0) {
+		r->req = fresh;
+		r->buffer_size = ec->event_buffer;
+		return 1;
+	}
+	gpiod_line_settings_set_edge_detection(r->settings, GPIOD_LINE_EDGE_NONE);
+	gpiod_line_settings_set_debounce_period_us(r->settings, 0);
+	int back = do_request(r, r->buffer_size, &r->req);
+	if (back < 0)
+		r->lost = back;
+	return rc;
+undo:
+	gpiod_line_settings_set_edge_detection(r->settings, GPIOD_LINE_EDGE_NONE);
+	gpiod_line_settings_set_debounce_period_us(r->settings, 0);
+	return rc;
+}
+
+int pw_cd_edges_disable(struct pw_cd_req *r)
+{
+	if (r->lost)
+		return r->lost;
+	gpiod_line_settings_set_edge_detection(r->settings, GPIOD_LINE_EDGE_NONE);
+	gpiod_line_settings_set_debounce_period_us(r->settings, 0);
+	return reconfigure_in_place(r);
+}
+
+int pw_cd_fd(struct pw_cd_req *r)
+{
+	return r->lost ? -1 : gpiod_line_request_get_fd(r->req);
+}
+
+int pw_cd_read(struct pw_cd_req *r, struct pw_cd_event *ev, size_t n)
+{
+	if (r->lost)
+		return r->lost;
+	if (!n)
+		return 0;
+	if (n > PW_CD_READ_MAX)
+		n = PW_CD_READ_MAX;
+	errno = 0;
+	int got = gpiod_line_request_read_edge_events(r->req, r->buf, n);
+	if (got < 0)
+		return errno == EAGAIN ? 0 : errno_or(-EIO);
+	for (int i = 0; i < got; i++) {
+		struct gpiod_edge_event *e =
+			gpiod_edge_event_buffer_get_event(r->buf, (unsigned long)i);
+
+		ev[i].timestamp_ns = gpiod_edge_event_get_timestamp_ns(e);
+		ev[i].line_seqno = (uint32_t)gpiod_edge_event_get_line_seqno(e);
+		ev[i].rising = gpiod_edge_event_get_event_type(e) ==
+			       GPIOD_EDGE_EVENT_RISING_EDGE;
+	}
+	return got;
+}
