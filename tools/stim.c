@@ -158,14 +158,24 @@ uint64_t stim_end(const struct stim *s)
 uint64_t stim_step(const struct stim *s, unsigned event_buffer)
 {
 	const struct pinwatch_sim_pulse *p = &s->pulse;
-	uint64_t edges_per_period, periods;
+	uint64_t edges_per_period, step;
 
 	if (!s->ngens)
 		return UINT64_MAX;
 	edges_per_period = 2 * (1 + 2 * (uint64_t)p->bounce);
-	/* at most half the buffer per step: jitter may bunch edges up */
-	periods = event_buffer / edges_per_period / 2;
-	return (periods ? periods : 1) * p->period_ns;
+	/* A quarter of the buffer per step on average: a step's start and
+	 * jitter may put up to twice the average in one step.  Below a
+	 * period when the buffer is tiny. */
+	step = (uint64_t)((unsigned __int128)p->period_ns * event_buffer / (4 * edges_per_period));
+	/* Bounce bunches transitions bounce_ns apart: no more of those in
+	 * one step than half the buffer either. */
+	if (p->bounce) {
+		uint64_t width = p->bounce_ns ? p->bounce_ns : SIM_DEFAULT_BOUNCE_NS;
+		uint64_t burst = width * (event_buffer / 2 ? event_buffer / 2 : 1) - 1;
+		if (burst < step)
+			step = burst;
+	}
+	return step ? step : 1;
 }
 
 void stim_stop(pinwatch_board *b, struct stim *s)

@@ -1,0 +1,768 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# End-to-end tests of the pinwatch tool on the simulator: every command,
+# every documented option, every usage and runtime error, exit statuses and
+# exact output.  Exact results use the sim's virtual clock (the tool plays
+# the clock itself, so the runs take no real time); the field reproduction
+# and the signal tests use the real one.  No assertion is about speed.
+#
+# Run by `make check` from the build directory; PINWATCH_TOOL overrides the
+# program under test.  Ends with "N passed, N failed".
+
+PW=${PINWATCH_TOOL:-./tools/pinwatch}
+V=sim:aria-g25,clock=virtual
+R=sim:aria-g25
+unset PINWATCH_BOARD PINWATCH_DEBUG
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/test-cli.XXXXXX") || exit 99
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() {
+	pass=$((pass + 1))
+	echo "ok $((pass + fail)) - $1"
+}
+
+not_ok() {
+	fail=$((fail + 1))
+	echo "not ok $((pass + fail)) - $1"
+	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
+}
+
+# run ARGS...: the tool's stdout in $T/out, stderr in $T/err, status in $rc
+run() {
+	"$PW" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# check NAME: pass if the last command's status was 0
+check() {
+	if [ "$?" -eq 0 ]; then ok "$1"; else not_ok "$1" "$2"; fi
+}
+
+# expect_rc NAME RC: the last run exited with RC
+expect_rc() {
+	if [ "$rc" = "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "exit $rc, want $2; stderr: $(cat "$T/err")"
+	fi
+}
+
+# expect_out NAME < WANT: the last run exited 0 and printed exactly WANT
+expect_out() {
+	cat >"$T/want"
+	if [ "$rc" = 0 ] && cmp -s "$T/want" "$T/out"; then
+		ok "$1"
+	else
+		not_ok "$1" "exit $rc; stderr: $(cat "$T/err")
+$(diff "$T/want" "$T/out")"
+	fi
+}
+
+# expect_err NAME < WANT: stderr was exactly WANT
+expect_err() {
+	cat >"$T/want"
+	if cmp -s "$T/want" "$T/err"; then
+		ok "$1"
+	else
+		not_ok "$1" "$(diff "$T/want" "$T/err")"
+	fi
+}
+
+# expect_usage NAME: exit 1 and one line on stderr that ends with the hint
+expect_usage() {
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+	   grep -q "(try 'pinwatch.*--help')\$" "$T/err" && [ ! -s "$T/out" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "exit $rc, want 1 and a one-line hint; stderr: $(cat "$T/err")"
+	fi
+}
+
+# expect_runtime NAME PATTERN: exit 2, one line on stderr matching PATTERN
+expect_runtime() {
+	if [ "$rc" = 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+	   grep -Eq -- "$2" "$T/err"; then
+		ok "$1"
+	else
+		not_ok "$1" "exit $rc, want 2 and /$2/; stderr: $(cat "$T/err")"
+	fi
+}
+
+have_python=0
+command -v python3 >/dev/null 2>&1 && have_python=1
+
+# ===================================================================== global
+
+run --version
+[ "$rc" = 0 ] && grep -Eq '^pinwatch [0-9]+\.[0-9]+\.[0-9]+ \(library [0-9]+\.[0-9]+\.[0-9]+\)$' "$T/out"
+check "--version prints the tool's and the library's versions"
+run -V
+expect_rc "-V is --version" 0
+
+lists_commands() {
+	for c in detect info get set mon count; do
+		grep -q "^  $c " "$T/out" || return 1
+	done
+}
+run --help
+[ "$rc" = 0 ] && grep -q '^Usage: pinwatch \[-b SPEC\] COMMAND' "$T/out" && lists_commands
+check "--help lists every command"
+run -h
+expect_rc "-h is --help" 0
+
+for c in detect info get set mon count; do
+	run "$c" --help
+	[ "$rc" = 0 ] && head -n 1 "$T/out" | grep -q "^Usage: pinwatch \[-b SPEC\] $c"
+	check "$c --help"
+	run "$c" -h
+	expect_rc "$c -h" 0
+done
+
+run
+expect_usage "no command: usage error"
+run frobnicate
+expect_usage "unknown command: usage error"
+run -x detect
+expect_usage "unknown global option: usage error"
+run --board
+expect_usage "--board without a value: usage error"
+run -b
+expect_usage "-b without a value: usage error"
+for c in detect info get set mon count; do
+	run "$c" --no-such-option
+	expect_usage "$c: unknown option: usage error"
+done
+run -b "$R" mon N3 --edge
+expect_usage "an option's missing value: usage error"
+
+run -b nosuchbackend detect
+expect_runtime "unknown backend: runtime error naming it" "^pinwatch detect: .*nosuchbackend"
+run -b sim:no-such-board detect
+expect_rc "unknown board profile: runtime error" 2
+
+# The default board: $PINWATCH_BOARD, else auto; -b wins.
+PINWATCH_BOARD=$R run detect
+[ "$rc" = 0 ] && grep -q '\[pioC\]' "$T/out"
+check "\$PINWATCH_BOARD is the default board"
+PINWATCH_BOARD=sim:nothing-like-this run -b "$R" detect
+expect_rc "-b overrides \$PINWATCH_BOARD" 0
+run detect -b "$R"
+expect_rc "-b after the command" 0
+if ls /dev/gpiochip* >/dev/null 2>&1 || [ -d /sys/class/gpio ]; then
+	echo "# this machine has GPIO: the auto-without-GPIO test does not apply"
+else
+	run detect
+	expect_runtime "auto without GPIO: runtime error that names sim" "no GPIO found.*sim"
+	PINWATCH_BOARD= run detect
+	expect_runtime "an empty \$PINWATCH_BOARD means auto" "no GPIO found"
+fi
+
+# ===================================================================== detect
+
+run -b "$R" detect
+expect_out "detect on sim:aria-g25" <<'EOF'
+sim0 [pioA] (32 lines) sim
+sim1 [pioB] (19 lines) sim
+sim2 [pioC] (32 lines) sim
+sim3 [pioD] (22 lines) sim
+EOF
+run -b "sim,banks=2,lines=8" detect
+expect_out "detect on a plain sim board" <<'EOF'
+sim0 [sim0] (8 lines) sim
+sim1 [sim1] (8 lines) sim
+EOF
+run -b "$R" detect extra
+expect_usage "detect takes no argument"
+
+# ======================================================================= info
+
+run -b "$R" info pioB
+expect_out "info pioB: names, headers, numbers, config, use" <<'EOF'
+sim1 [pioB] (19 lines)
+	line  0: PB0      -        32 input  active-high disabled  unused
+	line  1: PB1      -        33 input  active-high disabled  unused
+	line  2: PB2      -        34 input  active-high disabled  unused
+	line  3: PB3      -        35 input  active-high disabled  unused
+	line  4: PB4      -        36 input  active-high disabled  unused
+	line  5: PB5      -        37 input  active-high disabled  unused
+	line  6: PB6      -        38 input  active-high disabled  unused
+	line  7: PB7      -        39 input  active-high disabled  unused
+	line  8: PB8      -        40 input  active-high disabled  unused
+	line  9: PB9      -        41 input  active-high disabled  unused
+	line 10: PB10     -        42 input  active-high disabled  unused
+	line 11: PB11     W20      43 input  active-high disabled  unused
+	line 12: PB12     W21      44 input  active-high disabled  unused
+	line 13: PB13     W22      45 input  active-high disabled  unused
+	line 14: PB14     W23      46 input  active-high disabled  unused
+	line 15: PB15     -        47 input  active-high disabled  unused
+	line 16: PB16     -        48 input  active-high disabled  unused
+	line 17: PB17     -        49 input  active-high disabled  unused
+	line 18: PB18     -        50 input  active-high disabled  unused
+EOF
+run -b "$R" info sim1
+cp "$T/out" "$T/by-name"
+run -b "$R" info pioB
+cmp -s "$T/by-name" "$T/out"
+check "info takes a bank's name as well as its label"
+
+run -b "$R" info
+[ "$rc" = 0 ] && [ "$(grep -c '^sim[0-9] \[pio[A-D]\] ([0-9]* lines)$' "$T/out")" = 4 ] &&
+	[ "$(grep -c '^	line ' "$T/out")" = $((32 + 19 + 32 + 22)) ]
+check "info without a bank: every bank, every line"
+
+run -b "$R" info pioD pioA
+[ "$rc" = 0 ] && [ "$(grep -c '^sim' "$T/out")" = 2 ] &&
+	[ "$(sed -n 1p "$T/out")" = "sim0 [pioA] (32 lines)" ]
+check "info with two banks: both, in board order"
+
+run -b "$R" info pioZ
+expect_runtime "info: unknown bank is a runtime error listing the banks" \
+	"^pinwatch info: no bank 'pioZ' on this board \(banks: pioA, pioB, pioC, pioD\)$"
+
+run -b "sim,lines=4,banks=1" info
+expect_out "info on a board without names" <<'EOF'
+sim0 [sim0] (4 lines)
+	line  0: -        -         0 input  active-high disabled  unused
+	line  1: -        -         1 input  active-high disabled  unused
+	line  2: -        -         2 input  active-high disabled  unused
+	line  3: -        -         3 input  active-high disabled  unused
+EOF
+
+# The pin map guide agrees with the library's table, row by row.
+MAP=${srcdir:-.}/docs/aria-g25-pinmap.md
+if [ -f "$MAP" ]; then
+	run -b "$R" info
+	awk '/^	line/ { h = $4; if (h != "-") print h, $3, $5 }' "$T/out" | sort >"$T/lib-map"
+	awk -F'|' '/^\| *[NESW][0-9]+ *\|/ { gsub(/ /, ""); print $2, $3, $5 }' "$MAP" | sort >"$T/doc-map"
+	[ -s "$T/doc-map" ] && cmp -s "$T/lib-map" "$T/doc-map"
+	check "docs/aria-g25-pinmap.md matches the library's profile" "$(diff "$T/lib-map" "$T/doc-map")"
+else
+	not_ok "docs/aria-g25-pinmap.md is missing"
+fi
+
+# ======================================================================== get
+
+run -b "$R" get N3
+expect_out "get: a floating input with bias disabled reads 0" <<'EOF'
+0
+EOF
+run -b "$R" get --bias pull-up N3 PC2 pioC:3 67
+expect_rc "get: one line requested twice (PC3 = 67) is busy" 2
+run -b "$R" get --bias pull-up N3 PC2 pioC:3 68
+expect_out "get --bias pull-up, pins by header, line, bank:offset, number" <<'EOF'
+1 1 1 1
+EOF
+run -b "$R" get -B pull-down N3 N4
+expect_out "get -B pull-down" <<'EOF'
+0 0
+EOF
+run -b "$R" get --active-low --bias pull-up N3
+expect_out "get --active-low inverts" <<'EOF'
+0
+EOF
+run -b "$R" get -l -B pull-down N3
+expect_out "get -l" <<'EOF'
+1
+EOF
+run -b "$R" get --bias as-is N3
+expect_rc "get --bias as-is" 0
+run -b "$R" get --bias disabled N3
+expect_rc "get --bias disabled" 0
+run -b "$R" get
+expect_usage "get without a pin: usage error"
+run -b "$R" get --bias sideways N3
+expect_usage "get: bad bias: usage error"
+run -b "$R" get X9
+expect_runtime "get: unknown pin: runtime error with the library's message" \
+	"^pinwatch get: .*X9.*closest"
+run -b "$R" get N3 N3
+expect_runtime "get: the same pin twice: busy" "^pinwatch get: .*busy"
+[ ! -s "$T/out" ]
+check "get prints nothing when a pin fails"
+
+# ======================================================================== set
+
+run -b "$R" set N2=1 N4=0 --for 10ms
+expect_rc "set --for: holds, then exits 0" 0
+[ ! -s "$T/out" ] && [ ! -s "$T/err" ]
+check "set is silent"
+run -b "$R" set -f 1ms N2=high N4=low N5=on N6=off N7=active N8=inactive
+expect_rc "set -f, every spelling of a level" 0
+run -b "$R" set --active-low --for 1ms N2=1
+expect_rc "set --active-low" 0
+run -b "$R" set -l -f 1ms N2=0
+expect_rc "set -l" 0
+for d in push-pull open-drain open-source; do
+	run -b "$R" set --drive "$d" --for 1ms N2=1
+	expect_rc "set --drive $d" 0
+done
+run -b "$R" set -d open-drain -f 1ms N2=1
+expect_rc "set -d" 0
+for bias in as-is disabled pull-up pull-down; do
+	run -b "$R" set --bias "$bias" --for 1ms N2=1
+	expect_rc "set --bias $bias" 0
+done
+run -b "$R" set -B pull-up -f 1ms N2=1
+expect_rc "set -B" 0
+run -b "$V" set --for 1h N2=1
+expect_rc "set --for on the virtual clock advances the clock, does not wait" 0
+run -b "$R" set
+expect_usage "set without an assignment: usage error"
+for a in N2 N2=2 =1 N2= N2=yes; do
+	run -b "$R" set --for 1ms "$a"
+	expect_usage "set '$a': usage error"
+done
+run -b "$R" set --for soon N2=1
+expect_usage "set: bad duration: usage error"
+run -b "$R" set --drive sideways N2=1
+expect_usage "set: bad drive: usage error"
+run -b "$R" set --bias sideways N2=1
+expect_usage "set: bad bias: usage error"
+run -b "$R" set --for 1ms N2=1 X9=1
+expect_runtime "set: unknown pin: runtime error" "^pinwatch set: .*X9"
+run -b "$R" set --for 1ms N2=1 PC0=0
+expect_runtime "set: the same line twice (N2 = PC0): busy" "busy"
+
+for sig in TERM INT; do
+	"$PW" -b "$R" set N2=1 >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep 0.3
+	kill -"$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	expect_rc "set holds until SIG$sig, then exits 0" 0
+done
+
+# ======================================================================== mon
+
+run -b "$V" mon N3 --pulse 1k,count=3
+expect_out "mon: default format, every edge, exact virtual timestamps" <<'EOF'
+0.000000000 N3 rising 1
+0.000500000 N3 falling 0
+0.001000000 N3 rising 1
+0.001500000 N3 falling 0
+0.002000000 N3 rising 1
+0.002500000 N3 falling 0
+EOF
+expect_err "mon: the summary on stderr" <<'EOF'
+N3: 6 events (3 rising, 3 falling), 0 lost
+EOF
+run -b "$V" mon --quiet N3 --pulse 1k,count=3
+[ "$rc" = 0 ] && [ ! -s "$T/err" ] && [ "$(wc -l <"$T/out")" = 6 ]
+check "mon --quiet: no summary"
+run -b "$V" mon -q N3 --pulse 1k,count=1
+[ "$rc" = 0 ] && [ ! -s "$T/err" ]
+check "mon -q"
+
+run -b "$V" mon -q --edge rising N3 --pulse 1k,count=3
+expect_out "mon --edge rising" <<'EOF'
+0.000000000 N3 rising 1
+0.001000000 N3 rising 1
+0.002000000 N3 rising 1
+EOF
+run -b "$V" mon -q -e falling N3 --pulse 1k,count=2
+expect_out "mon -e falling" <<'EOF'
+0.000500000 N3 falling 0
+0.001500000 N3 falling 0
+EOF
+run -b "$V" mon -q --edge both N3 --pulse 1k,count=1
+expect_out "mon --edge both" <<'EOF'
+0.000000000 N3 rising 1
+0.000500000 N3 falling 0
+EOF
+run -b "$V" mon --edge sideways N3
+expect_usage "mon: bad edge: usage error"
+
+run -b "$V" mon -q --num-events 4 N3 --pulse 1k
+expect_out "mon --num-events ends an endless train after N events" <<'EOF'
+0.000000000 N3 rising 1
+0.000500000 N3 falling 0
+0.001000000 N3 rising 1
+0.001500000 N3 falling 0
+EOF
+run -b "$V" mon -q -n 1 N3 N4 --pulse 1k
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 1 ]
+check "mon -n counts events of all pins together"
+run -b "$V" mon -n 0 N3
+expect_usage "mon -n 0: usage error"
+run -b "$V" mon -n many N3
+expect_usage "mon -n many: usage error"
+
+run -b "$V" mon -q --duration 2ms N3 --pulse 1k
+expect_out "mon --duration: edges in [start, start + D)" <<'EOF'
+0.000000000 N3 rising 1
+0.000500000 N3 falling 0
+0.001000000 N3 rising 1
+0.001500000 N3 falling 0
+EOF
+run -b "$V" mon -q -t 1ms N3 --pulse 1k
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]
+check "mon -t"
+run -b "$V" mon --duration 0 N3
+expect_usage "mon --duration 0: usage error"
+
+run -b "$V" mon -q --format '%p|%e|%v|%t|%T|%s|%l|%%|\t|\\' N3 --pulse 2k,count=1
+expect_out "mon --format: every token and escape" <<'EOF'
+N3|rising|1|0.000000000|0|1|0|%|	|\
+N3|falling|0|0.000250000|250000|2|0|%|	|\
+EOF
+run -b "$V" mon -q -F 'x%sy\nz' N3 --pulse 1k,count=1
+expect_out "mon -F with a newline escape" <<'EOF'
+x1y
+z
+x2y
+z
+EOF
+for f in '%q' '%' 'a\' '\x'; do
+	run -b "$V" mon --format "$f" N3
+	expect_usage "mon --format '$f': usage error"
+done
+
+run -b "$V" mon -q --json N3 --pulse 1k,count=2
+expect_out "mon --json: one object per line" <<'EOF'
+{"pin":"N3","edge":"rising","value":1,"timestamp_ns":0,"seqno":1,"lost":0}
+{"pin":"N3","edge":"falling","value":0,"timestamp_ns":500000,"seqno":2,"lost":0}
+{"pin":"N3","edge":"rising","value":1,"timestamp_ns":1000000,"seqno":3,"lost":0}
+{"pin":"N3","edge":"falling","value":0,"timestamp_ns":1500000,"seqno":4,"lost":0}
+EOF
+if [ "$have_python" = 1 ]; then
+	run -b "$V" mon -q -j pioC:1 PC2 --pulse 10k,count=500,jitter=20us,seed=3
+	python3 - "$T/out" <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[-1] == "", "output ends with a newline"
+objs = [json.loads(l) for l in lines[:-1]]   # each line on its own
+assert len(objs) == 2000, len(objs)
+keys = {"pin", "edge", "value", "timestamp_ns", "seqno", "lost"}
+for o in objs:
+    assert set(o) == keys, o
+    assert o["edge"] in ("rising", "falling") and o["value"] == (o["edge"] == "rising")
+for pin in ("pioC:1", "PC2"):
+    mine = [o for o in objs if o["pin"] == pin]
+    assert [o["seqno"] for o in mine] == list(range(1, 1001)), pin
+    assert all(o["lost"] == 0 for o in mine)
+    ts = [o["timestamp_ns"] for o in mine]
+    assert ts == sorted(ts), pin
+    for k, o in enumerate(mine):
+        base = (k // 2) * 100000 + (k % 2) * 50000
+        assert base <= o["timestamp_ns"] < base + 20000, (pin, k, o)
+EOF
+	check "mon --json parses as JSON, one object per line, seqno and jitter bounds"
+else
+	echo "# python3 missing: JSON parse test skipped"
+fi
+run -b "$V" mon --json --format '%p' N3
+expect_usage "mon --json with --format: usage error"
+
+run -b "$V" mon -q N3 --pulse 1k,count=2,bounce=2@10us
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 20 ]
+check "mon: bounce=2 gives 5 transitions per edge"
+run -b "$V" mon N3 --debounce 100us --pulse 1k,count=2,bounce=2@10us
+expect_out "mon --debounce removes the bounce" <<'EOF'
+0.000000000 N3 rising 1
+0.000500000 N3 falling 0
+0.001000000 N3 rising 1
+0.001500000 N3 falling 0
+EOF
+expect_err "mon --debounce: the summary counts what was debounced" <<'EOF'
+N3: 4 events (2 rising, 2 falling), 0 lost, 16 debounced
+EOF
+run -b "$V" mon -q -d 0.1ms N3 --pulse 1k,count=1,bounce=1@5us
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]
+check "mon -d with a fractional duration"
+run -b "$V" mon --debounce forever N3
+expect_usage "mon: bad debounce: usage error"
+
+run -b "$V" mon -q --active-low N3 --pulse 1k,count=1
+expect_out "mon --active-low: logical edges" <<'EOF'
+0.000000000 N3 falling 0
+0.000500000 N3 rising 1
+EOF
+run -b "$V" mon -q -l -B pull-up N3 --pulse 1k,count=1,phase=1ms
+expect_out "mon -l -B pull-up: the generator pulls the line low on connection" <<'EOF'
+0.000000000 N3 rising 1
+0.001000000 N3 falling 0
+0.001500000 N3 rising 1
+EOF
+run -b "$V" mon -q --bias pull-up N3 --pulse 1k,count=1,phase=1ms
+expect_out "mon --bias pull-up, --pulse phase=" <<'EOF'
+0.000000000 N3 falling 0
+0.001000000 N3 rising 1
+0.001500000 N3 falling 0
+EOF
+run -b "$V" mon -B sideways N3
+expect_usage "mon: bad bias: usage error"
+
+run -b "$V" mon -q N3 --wire N2 --pulse 1k,count=2,duty=25%
+expect_out "mon --wire: the generator drives OUT, the pin follows; duty=" <<'EOF'
+0.000000000 N3 rising 1
+0.000250000 N3 falling 0
+0.001000000 N3 rising 1
+0.001250000 N3 falling 0
+EOF
+run -b "$V" mon -q -w N2 -p 1k,count=1,duty=75 N3 N4
+sort "$T/out" >"$T/sorted"
+cat >"$T/want" <<'EOF'
+0.000000000 N3 rising 1
+0.000000000 N4 rising 1
+0.000750000 N3 falling 0
+0.000750000 N4 falling 0
+EOF
+[ "$rc" = 0 ] && cmp -s "$T/want" "$T/sorted"
+check "mon -w -p: one output wired to two pins"
+run -b "$V" mon -q N3 N4 --pulse 1k,count=1
+sort "$T/out" >"$T/sorted"
+cat >"$T/want" <<'EOF'
+0.000000000 N3 rising 1
+0.000000000 N4 rising 1
+0.000500000 N3 falling 0
+0.000500000 N4 falling 0
+EOF
+[ "$rc" = 0 ] && cmp -s "$T/want" "$T/sorted"
+check "mon --pulse without --wire: a generator on each pin"
+run -b "$V" mon -q N3 --pulse 1k,count=3,jitter=100us,seed=9 --format '%T'
+awk 'BEGIN { ok = 1 } { base = int((NR - 1) / 2) * 1000000 + ((NR - 1) % 2) * 500000;
+	if ($1 < base || $1 >= base + 100000) ok = 0 } END { exit !(ok && NR == 6) }' "$T/out"
+check "mon --pulse jitter=: every edge late by less than the jitter"
+run -b "$V" mon -q N3 --pulse 1k,count=3,jitter=100us,seed=9 --format '%T'
+cp "$T/out" "$T/a"
+run -b "$V" mon -q N3 --pulse 1k,count=3,jitter=100us,seed=10 --format '%T'
+! cmp -s "$T/a" "$T/out"
+check "mon --pulse seed=: another seed, another jitter"
+
+run -b "$V" mon -q --event-buffer 4 N3 --pulse 100k,count=10000 --format '%l'
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 20000 ] && ! grep -qv '^0$' "$T/out"
+check "mon --event-buffer: the virtual clock steps within a small buffer, nothing lost"
+run -b "$V" mon -E 16 -q N3 --pulse 1k,count=1
+expect_rc "mon -E" 0
+for e in 0 65537 x; do
+	run -b "$V" mon --event-buffer "$e" N3
+	expect_usage "mon --event-buffer $e: usage error"
+done
+
+run -b "$V" mon N3 --wire N2
+expect_usage "mon --wire without --pulse: usage error"
+for p in abc 0 1k,count=0 1k,duty=100 1k,duty=0 1k,jitter=zz 1k,phase=zz 1k,bounce=x \
+	 1k,bounce=1@0 1k,seed=-1 1k,frobs=1 1k,count 2G 1m; do
+	run -b "$V" mon N3 --pulse "$p"
+	expect_usage "mon --pulse '$p': usage error"
+done
+run -b "$V" mon N3 --pulse 1k,jitter=600us
+expect_runtime "mon: a pulse the sim cannot play is a runtime error with its reason" \
+	"^pinwatch mon: .*jitter"
+run -b "$V" mon N3 --wire N3 --pulse 1k
+expect_rc "mon --wire onto itself: runtime error" 2
+run -b "$V" mon X9
+expect_runtime "mon: unknown pin: runtime error" "^pinwatch mon: .*X9"
+run -b "$V" mon N3 PC1
+expect_runtime "mon: one line twice: runtime error" "busy"
+run -b "$V" mon
+expect_usage "mon without a pin: usage error"
+
+# Real clock: ends by itself when the generator is done, nothing lost.
+run -b "$R" mon N3 --pulse 1k,count=5 --format '%e %s %l'
+expect_out "mon on the real clock: a finite train, then the end" <<'EOF'
+rising 1 0
+falling 2 0
+rising 3 0
+falling 4 0
+rising 5 0
+falling 6 0
+rising 7 0
+falling 8 0
+rising 9 0
+falling 10 0
+EOF
+
+for sig in INT TERM; do
+	"$PW" -b "$R" mon N3 --pulse 100 >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep 0.5
+	kill -"$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 0 ] && [ -s "$T/out" ] &&
+		grep -Eq '^N3: [0-9]+ events \([0-9]+ rising, [0-9]+ falling\), 0 lost$' "$T/err"
+	check "mon ends on SIG$sig: summary, exit 0" "exit $rc; $(cat "$T/err")"
+done
+
+# A closed pipe ends mon quietly: exit 0, no error message.
+{ "$PW" -b "$V" mon -q N3 --pulse 1k 2>"$T/err"; echo $? >"$T/rc"; } | head -n 3 >"$T/out"
+[ "$(cat "$T/rc")" = 0 ] && [ ! -s "$T/err" ] && [ "$(wc -l <"$T/out")" = 3 ]
+check "mon | head: ends on the closed pipe, exit 0"
+if [ -w /dev/full ]; then
+	"$PW" -b "$V" mon -q N3 --pulse 1k,count=1 >/dev/full 2>"$T/err"
+	rc=$?
+	expect_runtime "mon: a failed write is a runtime error" "write: No space left"
+fi
+
+# ====================================================================== count
+
+# The field setup: a pulse train on N2, jumpered to N3, counted exactly.
+run -b "$V" count N3 --wire N2 --pulses 1000000
+expect_out "count --wire --pulses 1000000 on the virtual clock: exact" <<'EOF'
+N3 total=1000000 rising=1000000 falling=1000000 lost=0 elapsed=10.000000000s rate=100000.0/s sim_dropped=0
+EOF
+run -b "$R" count N3 --wire N2 --pulses 1000000
+grep -Eq '^N3 total=1000000 rising=1000000 falling=1000000 lost=0 elapsed=[0-9.]+s rate=[0-9.]+/s sim_dropped=0$' "$T/out" &&
+	[ "$rc" = 0 ]
+check "the field reproduction: count N3 --wire N2 --pulses 1000000, real clock, 0 lost" \
+	"exit $rc; $(cat "$T/out" "$T/err")"
+
+run -b "$V" count N3 --pulse 1k --duration 10ms
+expect_out "count --duration: pulses in [start, start + D)" <<'EOF'
+N3 total=10 rising=10 falling=10 lost=0 elapsed=0.010000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -p 2k -t 1s
+expect_out "count -p -t" <<'EOF'
+N3 total=2000 rising=2000 falling=2000 lost=0 elapsed=1.000000000s rate=2000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 --pulse 1k --pulses 7
+expect_out "count --pulse FREQ --pulses N: N pulses at FREQ" <<'EOF'
+N3 total=7 rising=7 falling=7 lost=0 elapsed=0.007000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -p 1k -n 3
+expect_out "count -n" <<'EOF'
+N3 total=3 rising=3 falling=3 lost=0 elapsed=0.003000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 --pulse 1k,count=4
+expect_out "count --pulse count=: ends when the generator is done" <<'EOF'
+N3 total=4 rising=4 falling=4 lost=0 elapsed=0.004000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 --pulse 1k,count=4 --pulses 4
+expect_usage "count: count= and --pulses together: usage error"
+run -b "$V" count N3 --wire N2
+expect_usage "count --wire without --pulse or --pulses: usage error"
+run -b "$V" count N3 --pulses 0
+expect_usage "count --pulses 0: usage error"
+run -b "$V" count N3 --duration never
+expect_usage "count: bad duration: usage error"
+
+run -b "$V" count N3 --edge rising --pulse 1k,count=5
+expect_out "count --edge rising" <<'EOF'
+N3 total=5 rising=5 falling=0 lost=0 elapsed=0.005000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -e falling --pulse 1k,count=5
+expect_out "count -e falling: total counts falling edges" <<'EOF'
+N3 total=5 rising=0 falling=5 lost=0 elapsed=0.005000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 --edge up
+expect_usage "count: bad edge: usage error"
+
+run -b "$V" count N3 --pulse 1k,count=10,bounce=3@10us
+expect_out "count: bounce counts as pulses without debounce" <<'EOF'
+N3 total=70 rising=70 falling=70 lost=0 elapsed=0.010000000s rate=7000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 --debounce 100us --pulse 1k,count=10,bounce=3@10us
+expect_out "count --debounce: exact again" <<'EOF'
+N3 total=10 rising=10 falling=10 lost=0 elapsed=0.010000000s rate=1000.0/s debounced=120 sim_dropped=0
+EOF
+run -b "$V" count N3 -d 50us --pulse 1k,count=10,bounce=3@10us
+expect_rc "count -d" 0
+run -b "$V" count N3 -d x
+expect_usage "count: bad debounce: usage error"
+
+run -b "$V" count N3 --bias pull-up --pulse 1k,count=3,phase=1ms
+expect_out "count --bias pull-up: the connection's falling edge counts" <<'EOF'
+N3 total=3 rising=3 falling=4 lost=0 elapsed=0.004000000s rate=750.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -l -B pull-up --pulse 1k,count=3,phase=1ms
+expect_out "count --active-low -B: edges inverted" <<'EOF'
+N3 total=4 rising=4 falling=3 lost=0 elapsed=0.004000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 --active-low --bias pull-down --pulse 1k,count=2
+expect_out "count --active-low --bias pull-down" <<'EOF'
+N3 total=2 rising=2 falling=2 lost=0 elapsed=0.002000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -B up
+expect_usage "count: bad bias: usage error"
+
+run -b "$V" count N3 N4 --wire N2 --pulses 1000 --event-buffer 16
+expect_out "count two wired pins, --event-buffer 16: the clock steps fit" <<'EOF'
+N3 total=1000 rising=1000 falling=1000 lost=0 elapsed=0.010000000s rate=100000.0/s sim_dropped=0
+N4 total=1000 rising=1000 falling=1000 lost=0 elapsed=0.010000000s rate=100000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -E 1 -p 1k,count=5
+expect_out "count -E 1" <<'EOF'
+N3 total=5 rising=5 falling=5 lost=0 elapsed=0.005000000s rate=1000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -E 1 -p 1k,count=5,bounce=3@10us
+expect_out "count -E 1 with bounce: steps shorter than the bounce" <<'EOF'
+N3 total=35 rising=35 falling=35 lost=0 elapsed=0.005000000s rate=7000.0/s sim_dropped=0
+EOF
+run -b "$V" count N3 -E 65537
+expect_usage "count: event buffer too large: usage error"
+
+run -b "$V" count --json N3 PC2 --pulse 1k,count=3
+expect_out "count --json: one object per pin" <<'EOF'
+{"pin":"N3","total":3,"rising":3,"falling":3,"lost":0,"debounced":0,"elapsed_ns":3000000,"rate":1000.0,"sim_dropped":0}
+{"pin":"PC2","total":3,"rising":3,"falling":3,"lost":0,"debounced":0,"elapsed_ns":3000000,"rate":1000.0,"sim_dropped":0}
+EOF
+if [ "$have_python" = 1 ]; then
+	run -b "$V" count -j N3 -p 1k,count=3
+	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out"
+	check "count -j parses as JSON"
+fi
+
+run -b "$V" count X9
+expect_runtime "count: unknown pin: runtime error" "^pinwatch count: .*X9"
+run -b "$V" count
+expect_usage "count without a pin: usage error"
+run -b "$V" count N3 --pulse 1k,jitter=1ms
+expect_runtime "count: a pulse the sim refuses: runtime error" "jitter"
+
+# Real clock: a finite train ends by itself; signals end it with a summary.
+run -b "$R" count N3 --pulse 1k,count=20
+grep -Eq '^N3 total=20 rising=20 falling=20 lost=0 elapsed=[0-9.]+s rate=[0-9.]+/s sim_dropped=0$' "$T/out" &&
+	[ "$rc" = 0 ]
+check "count on the real clock: a finite train, exact" "$(cat "$T/out" "$T/err")"
+for sig in INT TERM; do
+	"$PW" -b "$R" count N3 --pulse 100 >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep 0.5
+	kill -"$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 0 ] && grep -Eq '^N3 total=[0-9]+ rising=[0-9]+ falling=[0-9]+ lost=0 ' "$T/out"
+	check "count ends on SIG$sig: summary, exit 0" "exit $rc; $(cat "$T/out" "$T/err")"
+done
+run -b "$R" count N3 --duration 100ms
+grep -q '^N3 total=0 rising=0 falling=0 lost=0 elapsed=0.100000000s rate=0.0/s sim_dropped=0$' "$T/out"
+check "count --duration on the real clock, nothing to count"
+grep -q "$(printf '\r')" "$T/out"
+[ "$?" -ne 0 ]
+check "count: no live line when stdout is not a terminal"
+
+if [ "$have_python" = 1 ]; then
+	python3 - "$PW" "$R" <<'EOF'
+# The live line needs a terminal: run count on a pty.
+import os, pty, sys
+pw, board = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(pw, [pw, "-b", board, "count", "N3", "--pulse", "1k,count=700"])
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+text = out.decode()
+assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+assert "\rN3 " in text and "/s, lost 0)" in text and "\x1b[K" in text, repr(text)
+final = text.split("\r\x1b[K")[-1]
+assert final.startswith("N3 total=700 rising=700 falling=700 lost=0 "), repr(final)
+EOF
+	check "count on a terminal: a live line, then the summary"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
