@@ -1,0 +1,46 @@
+# Sourced by the VM's init (busybox sh): create gpio-sim chips through
+# configfs.  See Documentation/admin-guide/gpio/gpio-sim.rst.
+
+GPIOSIM_CONFIGFS=/sys/kernel/config/gpio-sim
+
+# gpiosim_device NAME BANK...   each BANK is LABEL:NUM_LINES:PREFIX; an empty
+# LABEL keeps the kernel's default label, an empty PREFIX leaves the lines
+# unnamed, else line K is named PREFIX<K>.  Prints the device's dev_name.
+gpiosim_device() {
+	dev=$GPIOSIM_CONFIGFS/$1
+	shift
+	mkdir "$dev" || return 1
+	i=0
+	for spec; do
+		label=${spec%%:*}
+		rest=${spec#*:}
+		n=${rest%%:*}
+		prefix=${rest#*:}
+		bank=$dev/bank$i
+		mkdir "$bank" && echo "$n" >"$bank/num_lines" || return 1
+		if [ -n "$label" ]; then
+			echo "$label" >"$bank/label" || return 1
+		fi
+		if [ -n "$prefix" ]; then
+			k=0
+			while [ "$k" -lt "$n" ]; do
+				mkdir "$bank/line$k" &&
+					echo "$prefix$k" >"$bank/line$k/name" || return 1
+				k=$((k + 1))
+			done
+		fi
+		i=$((i + 1))
+	done
+	echo 1 >"$dev/live" || return 1
+	cat "$dev/dev_name"
+}
+
+# The rig's chips.  The plain chip is created first on purpose: it becomes
+# gpiochip0, so code that takes pioA for gpiochip0 (or a bank's index for its
+# chip number) fails here instead of on a board with another controller.
+gpiosim_setup() {
+	PINWATCH_VM_PLAIN_DEV=$(gpiosim_device plain :16:) &&
+		PINWATCH_VM_ARIA_DEV=$(gpiosim_device aria-g25 \
+			pioA:32:PA pioB:19:PB pioC:32:PC pioD:22:PD) || return 1
+	export PINWATCH_VM_PLAIN_DEV PINWATCH_VM_ARIA_DEV
+}
