@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pulse generators and the two clocks.
+ *
+ * A generator is a deterministic schedule of transitions: pulse k rises at
+ * t0 + phase + k*period and falls high_ns later; each edge is late by a
+ * seeded uniform jitter and followed by `bounce` pairs of contact-bounce
+ * transitions bounce_ns apart, ending on the edge's level.  Every
+ * transition is stamped with its scheduled time, never with when it was
+ * played, so the virtual clock is exact and the real one is honest.
+ *
+ * Virtual clock: pinwatch_sim_advance() plays every transition due in the
+ * step, in time order across generators.  Real clock: one thread per
+ * generator sleeps to an absolute CLOCK_MONOTONIC deadline and plays every
+ * transition due when it wakes (a burst, if it woke late).  It waits on a
+ * condition variable bound to CLOCK_MONOTONIC rather than in clock_nanosleep:
+ * the same absolute deadline, but pinwatch_sim_pulse_stop can wake it at once
+ * instead of waiting out a long period.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sim.h"
+
+/* Transitions a real-clock thread plays per hold of the board mutex, so
+ * that a generator far behind cannot starve readers of the board. */
+#define PLAY_BATCH 256
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t edge_time(struct sim_gen *g)
+{
+	uint64_t t = g->t0 + g->p.phase_ns + g->pulse * g->p.period_ns;
+
+	if (g->edge)
+		t += g->p.high_ns;
+	if (g->p.jitter_ns)
+		t += splitmix64(&g->rng) % g->p.jitter_ns;
+	return t;
+}
+
+static void schedule_edge(struct sim_gen *g)
+{
+	g->sub = 0;
+	g->edge_t = edge_time(g);
+	g->next_t = g->edge_t;
+	g->next_level = !g->edge;
+}
+
+/* Move to the transition after the one just played. */
+static void gen_step(struct sim_gen *g)
+{
+	int level = !g->edge;
+
+	if (++g->sub <= 2 * g->p.bounce) {
+		g->next_t = g->edge_t + g->sub * g->p.bounce_ns;
+		g->next_level = (g->sub & 1) ? !level : level;
+		return;
+	}
+	if (!g->edge) {
+		g->edge = 1;
+	} else {
+		g->edge = 0;
+		if (++g->pulse == g->p.count && g->p.count) {
+			g->done = 1;
+			return;
+		}
+	}
+	schedule_edge(g);
+}
+
+/* Play the generator's next transition (mutex held). */
+static void gen_play(struct sim_gen *g)
+{
+	struct sim_line *l = g->line;
+
+	l->ext = g->next_level;
+	sim_line_update(l, g->next_t);
+	gen_step(g);
+	if (g->done)
+		pthread_cond_broadcast(&g->sb->cv);
+}
+
+static int validate(const struct pinwatch_sim_pulse *s, struct pinwatch_sim_pulse *out)
+{
+	*out = *s;
+	if (!out->period_ns) {
+		pw_detail("period_ns is required (> 0)");
+		return -EINVAL;
+	}
+	if (!out->high_ns)
+		out->high_ns = out->period_ns / 2;
+	if (!out->bounce_ns)
+		out->bounce_ns = 1000;
+	if (!out->high_ns || out->high_ns >= out->period_ns) {
+		pw_detail("high_ns %llu: want 0 < high_ns < period_ns (%llu)",
+			  (unsigned long long)out->high_ns, (unsigned long long)out->period_ns);
+		return -EINVAL;
+	}
+	uint64_t low = out->period_ns - out->high_ns;
+	uint64_t half = low < out->high_ns ? low : out->high_ns;
+	uint64_t bounce_span = 2 * (uint64_t)out->bounce * out->bounce_ns;
+	if (out->bounce && (out->bounce_ns > half || bounce_span / out->bounce_ns != 2 * (uint64_t)out->bounce)) {
+		pw_detail("bounce %u x %llu ns does not fit in the shorter half-period (%llu ns)",
+			  out->bounce, (unsigned long long)out->bounce_ns, (unsigned long long)half);
+		return -EINVAL;
+	}
+	if (out->jitter_ns >= half || bounce_span >= half - out->jitter_ns) {
+		pw_detail("jitter %llu ns + bounce %llu ns must fit in the shorter half-period (%llu ns)",
+			  (unsigned long long)out->jitter_ns, (unsigned long long)bounce_span,
+			  (unsigned long long)half);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void *gen_thread(void *arg)
+{
+	struct sim_gen *g = arg;
+	struct sim_board *sb = g->sb;
+
+	pthread_mutex_lock(&sb->mu);
+	while (!g->stop && !g->done) {
+		uint64_t now = pw_monotonic_ns();
+		if (g->next_t > now) {
+			struct timespec ts = {
+				.tv_sec = (time_t)(g->next_t / 1000000000u),
+				.tv_nsec = (long)(g->next_t % 1000000000u),
+			};
+			pthread_cond_timedwait(&g->cv, &sb->mu, &ts);
+			continue;
+		}
+		for (int i = 0; i < PLAY_BATCH && !g->done && g->next_t <= now; i++)
+			gen_play(g);
+		if (!g->done && g->next_t <= now) {
+			/* Still behind: let readers at the board between batches. */
+			pthread_mutex_unlock(&sb->mu);
+			pthread_mutex_lock(&sb->mu);
+		}
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return NULL;
+}
+
+static void gen_free(struct sim_gen *g)
+{
+	if (g->has_thread)
+		pthread_cond_destroy(&g->cv);
+	free(g);
+}
+
+static struct sim_gen *gen_unlink(struct sim_board *sb, unsigned id)
+{
+	for (struct sim_gen **pp = &sb->gens; *pp; pp = &(*pp)->next)
+		if ((*pp)->id == id) {
+			struct sim_gen *g = *pp;
+			*pp = g->next;
+			if (g->line->gen == g)
+				g->line->gen = NULL;
+			return g;
+		}
+	return NULL;
+}
+
+int sim_gen_start(struct sim_board *sb, struct sim_line *l,
+		  const struct pinwatch_sim_pulse *spec, unsigned *id)
+{
+	struct sim_gen *g = calloc(1, sizeof(*g));
+	int ret;
+
+	if (!g)
+		return -ENOMEM;
+	ret = validate(spec, &g->p);
+	if (ret < 0) {
+		free(g);
+		return ret;
+	}
+	g->sb = sb;
+	g->line = l;
+	g->rng = spec->seed;
+	if (!sb->virtual_clock) {
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&g->cv, &ca);
+		pthread_condattr_destroy(&ca);
+		g->has_thread = 1;
+	}
+
+	pthread_mutex_lock(&sb->mu);
+	if (l->bank->gone) {
+		pw_detail("bank %s is gone (injected fault)", l->bank->info.label);
+		ret = -ENODEV;
+		goto err;
+	}
+	if (l->gen) {
+		pw_detail("the line is already driven by generator %u", l->gen->id);
+		ret = -EBUSY;
+		goto err;
+	}
+	g->t0 = sim_now(sb);
+	schedule_edge(g);
+	if (g->has_thread) {
+		/* It starts by waiting for the mutex we hold, so it finds the
+		 * generator complete.  It takes no signals: those are the
+		 * program's. */
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		ret = -pthread_create(&g->thread, NULL, gen_thread, g);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (ret < 0) {
+			pw_detail("cannot start the generator thread");
+			goto err;
+		}
+	}
+	g->id = sb->next_gen_id++;
+	/* The source is connected: it holds the line low until it rises. */
+	l->ext = 0;
+	sim_line_update(l, g->t0);
+	l->gen = g;
+	g->next = sb->gens;
+	sb->gens = g;
+	*id = g->id;
+	pthread_mutex_unlock(&sb->mu);
+	return 0;
+err:
+	pthread_mutex_unlock(&sb->mu);
+	gen_free(g);
+	return ret;
+}
+
+/* Join and free an unlinked generator (mutex not held). */
+static void gen_finish(struct sim_board *sb, struct sim_gen *g)
+{
+	if (g->has_thread) {
+		pthread_mutex_lock(&sb->mu);
+		g->stop = 1;
+		pthread_cond_signal(&g->cv);
+		pthread_mutex_unlock(&sb->mu);
+		pthread_join(g->thread, NULL);
+	}
+	gen_free(g);
+}
+
+int sim_gen_stop(struct sim_board *sb, unsigned id)
+{
+	pthread_mutex_lock(&sb->mu);
+	struct sim_gen *g = gen_unlink(sb, id);
+	pthread_mutex_unlock(&sb->mu);
+	if (!g) {
+		pw_detail("no generator %u on this board", id);
+		return -ENOENT;
+	}
+	gen_finish(sb, g);
+	return 0;
+}
+
+void sim_gen_stop_all(struct sim_board *sb)
+{
+	for (;;) {
+		pthread_mutex_lock(&sb->mu);
+		struct sim_gen *g = sb->gens;
+		if (g)
+			gen_unlink(sb, g->id);
+		pthread_mutex_unlock(&sb->mu);
+		if (!g)
+			return;
+		gen_finish(sb, g);
+	}
+}
+
+static struct sim_gen *gen_find(struct sim_board *sb, unsigned id)
+{
+	for (struct sim_gen *g = sb->gens; g; g = g->next)
+		if (g->id == id)
+			return g;
+	return NULL;
+}
+
+int sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms)
+{
+	uint64_t deadline = 0;
+	int ret;
+
+	if (timeout_ms > 0)
+		deadline = pw_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
+	pthread_mutex_lock(&sb->mu);
+	for (;;) {
+		struct sim_gen *g = gen_find(sb, id);
+		if (!g) {
+			pw_detail("no generator %u on this board (stopped?)", id);
+			ret = -ENOENT;
+			break;
+		}
+		if (!g->p.count) {
+			pw_detail("generator %u is endless (count 0): it never finishes", id);
+			ret = -EINVAL;
+			break;
+		}
+		if (g->done) {
+			ret = 1;
+			break;
+		}
+		if (timeout_ms == 0) {
+			ret = 0;
+			break;
+		}
+		/* A virtual-clock generator finishes when another thread
+		 * advances the clock; a real one when its thread is done. */
+		if (!deadline) {
+			pthread_cond_wait(&sb->cv, &sb->mu);
+			continue;
+		}
+		struct timespec ts = {
+			.tv_sec = (time_t)(deadline / 1000000000u),
+			.tv_nsec = (long)(deadline % 1000000000u),
+		};
+		if (pthread_cond_timedwait(&sb->cv, &sb->mu, &ts) == ETIMEDOUT) {
+			g = gen_find(sb, id);
+			ret = g && g->done ? 1 : 0;
+			if (!g) {
+				pw_detail("no generator %u on this board (stopped?)", id);
+				ret = -ENOENT;
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return ret;
+}
+
+void sim_advance_locked(struct sim_board *sb, uint64_t ns)
+{
+	uint64_t target = sb->vnow + ns;
+
+	if (target < sb->vnow)
+		target = UINT64_MAX;   /* saturate rather than wrap */
+	for (;;) {
+		/* The earliest transition due; ties go to the older generator
+		 * (the list is newest first, so the last one found wins). */
+		struct sim_gen *next = NULL;
+		for (struct sim_gen *g = sb->gens; g; g = g->next)
+			if (!g->done && g->next_t <= target && (!next || g->next_t <= next->next_t))
+				next = g;
+		if (!next)
+			break;
+		if (next->next_t > sb->vnow)
+			sb->vnow = next->next_t;
+		gen_play(next);
+	}
+	sb->vnow = target;
+}

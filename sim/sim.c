@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sim backend's operations table: opening a simulated board (from a
+ * profile, or banks=/lines=) and requesting its lines.  Every line with edge
+ * detection has a real descriptor — the read end of a pipe that holds one
+ * byte while events are pending — so the core watches sim lines through
+ * epoll exactly as it watches hardware.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+static const char *const sim_options[] = {
+	"banks", "lines", "clock", "buffer", "overflow", NULL
+};
+
+struct sim_line *sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset)
+{
+	if (bank >= sb->num_banks || offset >= sb->banks[bank].info.num_lines)
+		return NULL;
+	return &sb->banks[bank].lines[offset];
+}
+
+/* ------------------------------------------------------------ the board */
+
+static void free_board(struct sim_board *sb)
+{
+	for (unsigned i = 0; sb->banks && i < sb->num_banks; i++)
+		free(sb->banks[i].lines);
+	free(sb->banks);
+	pthread_cond_destroy(&sb->cv);
+	pthread_mutex_destroy(&sb->mu);
+	free(sb);
+}
+
+static int parse_options(const struct pw_open_args *a, struct sim_board *sb,
+			 unsigned long *banks, unsigned long *lines)
+{
+	const struct pw_spec *s = a->spec;
+	unsigned long buffer = SIM_DEFAULT_BUFFER;
+	const char *v;
+	int ret;
+
+	if (a->arg) {
+		pw_detail("sim:%s: the sim takes a board profile after ':' (known: %s)",
+			  a->arg, pw_profile_names());
+		return -EINVAL;
+	}
+	if (a->profile && (pw_spec_get(s, "banks") || pw_spec_get(s, "lines"))) {
+		pw_detail("banks= and lines= do not apply to a board profile (%s has its own banks)",
+			  a->profile->name);
+		return -EINVAL;
+	}
+	if ((ret = pw_spec_get_uint(s, "banks", 1, SIM_MAX_BANKS, banks)) < 0 ||
+	    (ret = pw_spec_get_uint(s, "lines", 1, SIM_MAX_LINES, lines)) < 0 ||
+	    (ret = pw_spec_get_uint(s, "buffer", 1, 65536, &buffer)) < 0)
+		return ret;
+	sb->buffer = (unsigned)buffer;
+
+	v = pw_spec_get(s, "clock");
+	if (v && strcmp(v, "real") && strcmp(v, "virtual")) {
+		pw_detail("option clock=%s: want clock=real or clock=virtual", v);
+		return -EINVAL;
+	}
+	sb->virtual_clock = v && !strcmp(v, "virtual");
+
+	v = pw_spec_get(s, "overflow");
+	if (v && strcmp(v, "oldest") && strcmp(v, "newest")) {
+		pw_detail("option overflow=%s: want overflow=oldest (uAPI v2) or overflow=newest (uAPI v1)", v);
+		return -EINVAL;
+	}
+	sb->overflow_newest = v && !strcmp(v, "newest");
+	return 0;
+}
+
+static int make_banks(struct sim_board *sb, const struct pw_profile *pf,
+		      unsigned long nbanks, unsigned long nlines)
+{
+	sb->num_banks = pf ? pf->num_banks : (unsigned)nbanks;
+	sb->banks = calloc(sb->num_banks, sizeof(*sb->banks));
+	if (!sb->banks)
+		return -ENOMEM;
+	for (unsigned i = 0; i < sb->num_banks; i++) {
+		struct sim_bank *bk = &sb->banks[i];
+		bk->sb = sb;
+		bk->index = i;
+		snprintf(bk->info.name, sizeof(bk->info.name), "sim%u", i);
+		if (pf) {
+			snprintf(bk->info.label, sizeof(bk->info.label), "%s", pf->banks[i].label);
+			bk->info.num_lines = pf->banks[i].num_lines;
+			bk->info.base = pf->legacy_stride ? (int)(i * pf->legacy_stride) : -1;
+			bk->line_prefix = pf->banks[i].line_prefix;
+		} else {
+			snprintf(bk->info.label, sizeof(bk->info.label), "sim%u", i);
+			bk->info.num_lines = (unsigned)nlines;
+			bk->info.base = (int)(i * nlines);
+		}
+		bk->lines = calloc(bk->info.num_lines, sizeof(*bk->lines));
+		if (!bk->lines)
+			return -ENOMEM;
+		for (unsigned o = 0; o < bk->info.num_lines; o++) {
+			struct sim_line *l = &bk->lines[o];
+			l->bank = bk;
+			l->offset = o;
+			l->ext = PINWATCH_SIM_FLOAT;
+			l->bias = PINWATCH_BIAS_DISABLED;
+			l->rfd = l->wfd = -1;
+		}
+	}
+	return 0;
+}
+
+static int sim_open(const struct pw_open_args *a, void **state)
+{
+	unsigned long nbanks = 1, nlines = 64;
+	struct sim_board *sb = calloc(1, sizeof(*sb));
+	pthread_condattr_t ca;
+	int ret;
+
+	if (!sb)
+		return -ENOMEM;
+	pthread_mutex_init(&sb->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sb->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	sb->next_gen_id = 1;
+
+	ret = parse_options(a, sb, &nbanks, &nlines);
+	if (ret == 0)
+		ret = make_banks(sb, a->profile, nbanks, nlines);
+	if (ret < 0) {
+		free_board(sb);
+		return ret;
+	}
+	*state = sb;
+	return 0;
+}
+
+static void line_edges_off(struct sim_line *l, int fds[2], struct sim_ring *ring);
+
+static void sim_close(void *state)
+{
+	struct sim_board *sb = state;
+
+	/* Generators first: their threads touch the lines. */
+	sim_gen_stop_all(sb);
+	sim_fault_free_all(sb);
+	/* The core releases every line before closing its board; anything
+	 * left would be a core bug, but its descriptors still close once. */
+	for (unsigned b = 0; b < sb->num_banks; b++)
+		for (unsigned o = 0; o < sb->banks[b].info.num_lines; o++) {
+			struct sim_line *l = &sb->banks[b].lines[o];
+			int fds[2];
+			struct sim_ring ring;
+			line_edges_off(l, fds, &ring);
+			pw_fd_close(&fds[0]);
+			pw_fd_close(&fds[1]);
+			sim_ring_free(&ring);
+		}
+	free_board(sb);
+}
+
+static unsigned sim_caps(void *state)
+{
+	const struct sim_board *sb = state;
+	unsigned caps = PW_CAP_BIAS | PW_CAP_DRIVE | PW_CAP_EVENT_BUFFER | PW_CAP_RECONFIGURE;
+
+	/* No PW_CAP_KERNEL_DEBOUNCE: the core debounces sim lines in software,
+	 * which is the code the sim is there to test. */
+	if (!sb->overflow_newest)
+		caps |= PW_CAP_KERNEL_SEQNO;
+	return caps;
+}
+
+static int sim_clock(void *state)
+{
+	const struct sim_board *sb = state;
+
+	return sb->virtual_clock ? PINWATCH_CLOCK_VIRTUAL : PINWATCH_CLOCK_MONOTONIC;
+}
+
+static int sim_num_banks(void *state)
+{
+	return (int)((struct sim_board *)state)->num_banks;
+}
+
+static int sim_bank_info(void *state, unsigned bank, struct pinwatch_bank_info *out)
+{
+	struct sim_board *sb = state;
+
+	if (bank >= sb->num_banks)
+		return -ERANGE;
+	*out = sb->banks[bank].info;   /* immutable after open: no lock */
+	return 0;
+}
+
+static int sim_line_info(void *state, unsigned bank, unsigned offset,
+			 struct pinwatch_line_info *out)
+{
+	struct sim_board *sb = state;
+	struct sim_line *l = sim_line_at(sb, bank, offset);
+
+	if (!l)
+		return -ERANGE;
+	if (l->bank->line_prefix)
+		snprintf(out->name, sizeof(out->name), "%s%u", l->bank->line_prefix, offset);
+	pthread_mutex_lock(&sb->mu);
+	out->used = l->requested;
+	snprintf(out->consumer, sizeof(out->consumer), "%s", l->requested ? l->consumer : "");
+	out->direction = l->requested ? l->direction : PINWATCH_DIR_INPUT;
+	out->active_low = l->requested ? l->active_low : 0;
+	out->bias = l->bias;
+	out->drive = l->requested ? l->drive : PINWATCH_DRIVE_PUSH_PULL;
+	pthread_mutex_unlock(&sb->mu);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the lines */
+
+static int bank_gone(const struct sim_line *l)
+{
+	if (!l->bank->gone)
+		return 0;
+	pw_detail("bank %s is gone (injected fault)", l->bank->info.label);
+	return 1;
+}
+
+static void apply_config(struct sim_line *l, const struct pw_line_config *cfg)
+{
+	l->direction = cfg->direction;
+	l->active_low = cfg->active_low ? 1 : 0;
+	l->drive = cfg->drive;
+	if (cfg->bias != PINWATCH_BIAS_AS_IS)
+		l->bias = cfg->bias;
+	l->out_value = (cfg->value ? 1 : 0) ^ l->active_low;
+	snprintf(l->consumer, sizeof(l->consumer), "%s", cfg->consumer);
+}
+
+static int sim_request(void *state, unsigned bank, unsigned offset,
+		       const struct pw_line_config *cfg, void **line)
+{
+	struct sim_board *sb = state;
+	struct sim_line *l = sim_line_at(sb, bank, offset);
+	int ret = 0;
+
+	if (!l)
+		return -ERANGE;
+	pthread_mutex_lock(&sb->mu);
+	if (bank_gone(l))
+		ret = -ENODEV;
+	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_REQUEST, l, NULL)) < 0)
+		;
+	else if (l->requested) {
+		pw_detail("line is used by '%s'", l->consumer);
+		ret = -EBUSY;
+	} else if (cfg->direction == PINWATCH_DIR_OUTPUT && l->src) {
+		pw_detail("the line is wired from %s%u: two outputs would fight; unwire it first",
+			  l->src->bank->line_prefix ? l->src->bank->line_prefix : l->src->bank->info.label,
+			  l->src->offset);
+		ret = -EBUSY;
+	} else {
+		l->requested = 1;
+		apply_config(l, cfg);
+		sim_line_update(l, sim_now(sb));
+		*line = l;
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return ret;
+}
+
+/* Detach a line's edge detection (mutex held); the caller closes the
+ * descriptors and frees the ring after unlocking. */
+static void line_edges_off(struct sim_line *l, int fds[2], struct sim_ring *ring)
+{
+	fds[0] = l->rfd;
+	fds[1] = l->wfd;
+	*ring = l->ring;
+	l->rfd = l->wfd = -1;
+	l->ring = (struct sim_ring){ 0 };
+	l->edges = 0;
+}
+
+static void sim_release(void *line)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	struct sim_ring ring;
+	int fds[2];
+
+	pthread_mutex_lock(&sb->mu);
+	line_edges_off(l, fds, &ring);
+	l->requested = 0;
+	l->direction = PINWATCH_DIR_INPUT;
+	l->active_low = 0;
+	l->drive = PINWATCH_DRIVE_PUSH_PULL;
+	l->consumer[0] = '\0';
+	/* No longer driven by us: the level falls back to wire/outside/pull. */
+	sim_line_update(l, sim_now(sb));
+	pthread_mutex_unlock(&sb->mu);
+	pw_fd_close(&fds[0]);
+	pw_fd_close(&fds[1]);
+	sim_ring_free(&ring);
+}
+
+static int sim_get(void *line)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	int ret;
+
+	pthread_mutex_lock(&sb->mu);
+	if (bank_gone(l))
+		ret = -ENODEV;
+	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_GET, l, NULL)) == 0)
+		ret = l->level ^ l->active_low;
+	pthread_mutex_unlock(&sb->mu);
+	return ret;
+}
+
+static int sim_set(void *line, int value)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	int ret;
+
+	pthread_mutex_lock(&sb->mu);
+	if (bank_gone(l))
+		ret = -ENODEV;
+	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_SET, l, NULL)) < 0)
+		;
+	else if (l->direction != PINWATCH_DIR_OUTPUT) {
+		pw_detail("line is an input");
+		ret = -EPERM;
+	} else {
+		l->out_value = (value ? 1 : 0) ^ l->active_low;
+		sim_line_update(l, sim_now(sb));
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return ret;
+}
+
+static int sim_reconfigure(void *line, const struct pw_line_config *cfg)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	int ret;
+
+	pthread_mutex_lock(&sb->mu);
+	if (bank_gone(l))
+		ret = -ENODEV;
+	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_RECONFIGURE, l, NULL)) < 0)
+		;
+	else if (l->edges) {
+		pw_detail("edge detection is enabled on the line");
+		ret = -EBUSY;
+	} else if (cfg->direction == PINWATCH_DIR_OUTPUT && l->src) {
+		pw_detail("the line is wired from another line: two outputs would fight; unwire it first");
+		ret = -EBUSY;
+	} else {
+		apply_config(l, cfg);
+		sim_line_update(l, sim_now(sb));
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return ret;
+}
+
+static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	struct sim_ring ring = { 0 };
+	int p[2] = { -1, -1 };
+	int ret;
+
+	if (!ec->edges || (ec->edges & ~PINWATCH_EDGE_BOTH)) {
+		pw_detail("edges %d: want rising, falling or both", ec->edges);
+		return -EINVAL;
+	}
+	/* Descriptors and memory before the lock: nothing slow under it. */
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+		ret = -errno;
+		pw_detail("pipe2: cannot make the line's event descriptor");
+		return ret;
+	}
+	pw_fd_own(p[0], "sim line events (read end)");
+	pw_fd_own(p[1], "sim line events (write end)");
+	ret = sim_ring_init(&ring, ec->event_buffer ? ec->event_buffer : sb->buffer);
+	if (ret < 0)
+		goto err;
+
+	pthread_mutex_lock(&sb->mu);
+	if (bank_gone(l))
+		ret = -ENODEV;
+	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_EDGES, l, NULL)) < 0)
+		;
+	else if (!l->requested || l->direction != PINWATCH_DIR_INPUT) {
+		pw_detail("line is an output; edges are detected on inputs");
+		ret = -EINVAL;
+	} else if (l->edges) {
+		pw_detail("edge detection is already enabled on the line");
+		ret = -EBUSY;
+	} else {
+		l->rfd = p[0];
+		l->wfd = p[1];
+		l->ring = ring;
+		l->edges = ec->edges;
+		l->seqno = 0;   /* like the kernel: per request, from 1 */
+		*fd = l->rfd;
+	}
+	pthread_mutex_unlock(&sb->mu);
+	if (ret == 0)
+		return 0;
+err:
+	sim_ring_free(&ring);
+	pw_fd_close(&p[0]);
+	pw_fd_close(&p[1]);
+	return ret;
+}
+
+static void sim_edges_disable(void *line)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	struct sim_ring ring;
+	int fds[2];
+
+	pthread_mutex_lock(&sb->mu);
+	line_edges_off(l, fds, &ring);
+	pthread_mutex_unlock(&sb->mu);
+	pw_fd_close(&fds[0]);
+	pw_fd_close(&fds[1]);
+	sim_ring_free(&ring);
+}
+
+static int sim_read_events(void *line, struct pw_raw_event *ev, size_t n)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	int short_read = 0;
+	int ret;
+
+	pthread_mutex_lock(&sb->mu);
+	if (bank_gone(l))
+		ret = -ENODEV;
+	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_READ, l, &short_read)) < 0)
+		;
+	else {
+		if (short_read && n > 1)
+			n = 1;
+		ret = (int)sim_ring_pop(&l->ring, ev, n);
+		/* The doorbell stays rung while events remain, so a
+		 * level-triggered epoll reports the line again. */
+		if (!l->ring.len)
+			sim_doorbell_drain(l);
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return ret;
+}
+
+const struct pw_backend_ops pw_backend_sim = {
+	.name = "sim",
+	.arg_is_profile = 1,
+	.options = sim_options,
+	.watch_events = 0,
+	.probe = NULL,   /* never picked by "auto" */
+	.open = sim_open,
+	.close = sim_close,
+	.caps = sim_caps,
+	.clock = sim_clock,
+	.num_banks = sim_num_banks,
+	.bank_info = sim_bank_info,
+	.line_info = sim_line_info,
+	.request = sim_request,
+	.release = sim_release,
+	.get = sim_get,
+	.set = sim_set,
+	.reconfigure = sim_reconfigure,
+	.edges_enable = sim_edges_enable,
+	.edges_disable = sim_edges_disable,
+	.read_events = sim_read_events,
+};

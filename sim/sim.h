@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated board, private to sim/.
+ *
+ * One mutex per board (sim_board.mu) guards the whole world of that board:
+ * levels, wires, requests, event rings, generators and faults.  It is a leaf
+ * lock as far as the core is concerned: while holding it the sim calls only
+ * the pw_* helpers of backend.h that take no core lock (pw_detail, pw_fd_*,
+ * pw_monotonic_ns), so the core may call the ops with its own lock held and
+ * generator threads never wait on the core.
+ */
+#ifndef PINWATCH_SIM_H
+#define PINWATCH_SIM_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "backend.h"
+
+#define SIM_DEFAULT_BUFFER 16   /* the kernel's default per-line buffer */
+#define SIM_MAX_BANKS 64
+#define SIM_MAX_LINES 1024
+
+struct sim_board;
+struct sim_bank;
+
+/* A line's pending edges: a fixed ring, like the kernel's kfifo. */
+struct sim_ring {
+	struct pw_raw_event *ev;
+	unsigned cap, head, len;
+};
+
+struct sim_line {
+	struct sim_bank *bank;
+	unsigned offset;
+
+	/* The world outside the chip. */
+	int ext;                  /* driven from outside: 0, 1, -1 (floating) */
+	int bias;                 /* enum pinwatch_bias; sticky like pad config */
+	int level;                /* physical level now */
+	struct sim_line *src;     /* the output jumpered onto this line */
+	struct sim_line *sinks;   /* lines jumpered from this one ... */
+	struct sim_line *next_sink; /* ... linked through their next_sink */
+	struct sim_gen *gen;      /* the generator driving it, if any */
+
+	/* The request, when requested. */
+	int requested;
+	char consumer[32];
+	int direction;
+	int active_low;
+	int drive;
+	int out_value;            /* physical level an output drives */
+
+	/* Edge detection, when enabled. */
+	int edges;                /* PINWATCH_EDGE_*; 0: off */
+	int rfd, wfd;             /* doorbell pipe: readable iff ring not empty */
+	struct sim_ring ring;
+	uint64_t seqno;           /* last per-line seqno given (overflow=oldest) */
+
+	struct pinwatch_sim_line_stats st;
+};
+
+struct sim_bank {
+	struct sim_board *sb;
+	unsigned index;
+	struct pinwatch_bank_info info;
+	const char *line_prefix;  /* profile's "PC", or NULL: unnamed lines */
+	int gone;                 /* fault: the controller disappeared */
+	struct sim_line *lines;
+};
+
+/* A pulse generator (pulse.c). */
+struct sim_gen {
+	struct sim_gen *next;
+	unsigned id;
+	struct sim_board *sb;
+	struct sim_line *line;
+	struct pinwatch_sim_pulse p;  /* high_ns and bounce_ns resolved */
+	uint64_t t0;
+	uint64_t rng;
+	/* Position in the train: pulse, edge (0 rising, 1 falling), and the
+	 * transition within the edge (0 the edge, then bounce transitions). */
+	uint64_t pulse;
+	int edge;
+	unsigned sub;
+	uint64_t edge_t;          /* the current edge's time, jitter included */
+	uint64_t next_t;          /* the next transition's time */
+	int next_level;
+	int done;                 /* a finite train has played every pulse */
+	/* Real clock only. */
+	int has_thread;
+	int stop;
+	pthread_t thread;
+	pthread_cond_t cv;        /* wakes the thread early: stop */
+};
+
+/* An injected fault (fault.c). */
+struct sim_fault {
+	struct sim_fault *next;
+	int kind;
+	int op;
+	unsigned nth;             /* 0: every call */
+	unsigned calls;           /* matching calls seen so far */
+	int error;
+	int any_line;
+	unsigned bank, offset;
+};
+
+struct sim_board {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;        /* a generator finished (pulse_wait) */
+	struct sim_bank *banks;
+	unsigned num_banks;
+	int virtual_clock;
+	uint64_t vnow;            /* the virtual clock, ns */
+	unsigned buffer;          /* default per-line event buffer */
+	int overflow_newest;      /* 1: drop the newest (uAPI v1), 0: oldest (v2) */
+	struct sim_gen *gens;
+	unsigned next_gen_id;
+	struct sim_fault *faults;
+};
+
+/* sim.c */
+struct sim_line *sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset);
+
+/* world.c — all with sb->mu held. */
+/* The board's clock now: virtual time, or CLOCK_MONOTONIC. */
+uint64_t sim_now(const struct sim_board *sb);
+/* Recompute a line's level after a change of what drives it; a change is
+ * recorded as an edge (if enabled) and propagates through wires. */
+void sim_line_update(struct sim_line *l, uint64_t ts);
+/* 0, -ELOOP (the wire would close a loop) or -EBUSY (IN is an output or
+ * already wired); the detail says which. */
+int sim_wire(struct sim_line *out, struct sim_line *in, uint64_t ts);
+void sim_unwire(struct sim_line *in, uint64_t ts);
+int sim_ring_init(struct sim_ring *r, unsigned cap);
+void sim_ring_free(struct sim_ring *r);
+/* Pop up to n events; returns the count. */
+size_t sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n);
+/* Empty the doorbell pipe of a line whose ring is now empty. */
+void sim_doorbell_drain(struct sim_line *l);
+
+/* pulse.c */
+int sim_gen_start(struct sim_board *sb, struct sim_line *l,
+		  const struct pinwatch_sim_pulse *spec, unsigned *id);
+int sim_gen_stop(struct sim_board *sb, unsigned id);
+int sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms);
+/* With sb->mu held: play every edge due up to now + ns. */
+void sim_advance_locked(struct sim_board *sb, uint64_t ns);
+/* Stop and free every generator (board close; sb->mu not held). */
+void sim_gen_stop_all(struct sim_board *sb);
+
+/* fault.c — with sb->mu held. */
+int sim_fault_add(struct sim_board *sb, const struct pinwatch_sim_fault *f,
+		  int any_line, unsigned bank, unsigned offset);
+/* The fault a call of OP on line L (NULL: no line) meets: 0 or -errno;
+ * *short_read set for a short-read fault (READ). */
+int sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
+		  int *short_read);
+void sim_fault_free_all(struct sim_board *sb);
+/* Fault "bank gone": the bank's descriptors report hang-up, its ops fail. */
+void sim_bank_gone(struct sim_bank *bk);
+
+#endif /* PINWATCH_SIM_H */

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated world: what decides each line's physical level, how a level
+ * change travels through jumper wires, and how it becomes an edge event in
+ * the line's ring.  Everything here runs with the board's mutex held.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+uint64_t sim_now(const struct sim_board *sb)
+{
+	return sb->virtual_clock ? sb->vnow : pw_monotonic_ns();
+}
+
+/* The precedence of drivers on a pad: an output drives itself (open drain
+ * and open source only one way); else a jumper carries its source's level;
+ * else a signal from outside; else the pull; a floating line keeps its
+ * level, as a real input's capacitance roughly does. */
+static int line_level(const struct sim_line *l)
+{
+	if (l->requested && l->direction == PINWATCH_DIR_OUTPUT) {
+		switch (l->drive) {
+		case PINWATCH_DRIVE_OPEN_DRAIN:
+			if (!l->out_value)
+				return 0;
+			break;
+		case PINWATCH_DRIVE_OPEN_SOURCE:
+			if (l->out_value)
+				return 1;
+			break;
+		default:
+			return l->out_value;
+		}
+	}
+	if (l->src)
+		return l->src->level;
+	if (l->ext >= 0)
+		return l->ext;
+	if (l->bias == PINWATCH_BIAS_PULL_UP)
+		return 1;
+	if (l->bias == PINWATCH_BIAS_PULL_DOWN)
+		return 0;
+	return l->level;
+}
+
+static void doorbell_ring(struct sim_line *l)
+{
+	if (l->wfd < 0)
+		return;
+	/* One byte while the ring is non-empty; a pipe never fills on it. */
+	ssize_t n = write(l->wfd, "", 1);
+	(void)n;
+}
+
+void sim_doorbell_drain(struct sim_line *l)
+{
+	char buf[16];
+
+	while (l->rfd >= 0 && read(l->rfd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static void record_edge(struct sim_line *l, uint64_t ts)
+{
+	struct sim_board *sb = l->bank->sb;
+	struct sim_ring *r = &l->ring;
+	/* Edges are logical: a physical rise on an active-low line falls. */
+	int edge = (l->level ^ l->active_low) ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING;
+
+	if (!(l->edges & edge) || !r->cap)
+		return;
+	l->st.edges++;
+	struct pw_raw_event ev = {
+		.timestamp_ns = ts,
+		/* overflow=newest is uAPI v1: no sequence numbers at all */
+		.seqno = sb->overflow_newest ? 0 : ++l->seqno,
+		.edge = edge,
+	};
+	if (r->len == r->cap) {
+		l->st.dropped++;
+		if (sb->overflow_newest)
+			return;
+		/* uAPI v2: the oldest goes; the gap shows in the seqno. */
+		r->head = (r->head + 1) % r->cap;
+		r->len--;
+	}
+	r->ev[(r->head + r->len) % r->cap] = ev;
+	if (r->len++ == 0)
+		doorbell_ring(l);
+}
+
+void sim_line_update(struct sim_line *l, uint64_t ts)
+{
+	if (l->bank->gone)
+		return;
+	int v = line_level(l);
+	if (v == l->level)
+		return;
+	l->level = v;
+	l->st.level_changes++;
+	if (l->edges)
+		record_edge(l, ts);
+	/* Wires cannot form loops (sim_wire refuses them): this ends. */
+	for (struct sim_line *s = l->sinks; s; s = s->next_sink)
+		sim_line_update(s, ts);
+}
+
+int sim_wire(struct sim_line *out, struct sim_line *in, uint64_t ts)
+{
+	for (const struct sim_line *s = out; s; s = s->src)
+		if (s == in) {
+			pw_detail("the wire would close a loop");
+			return -ELOOP;
+		}
+	if (in->src) {
+		pw_detail("the input is already wired; unwire it first");
+		return -EBUSY;
+	}
+	if (in->requested && in->direction == PINWATCH_DIR_OUTPUT) {
+		pw_detail("the input end is a requested output: two outputs would fight");
+		return -EBUSY;
+	}
+	in->src = out;
+	in->next_sink = out->sinks;
+	out->sinks = in;
+	sim_line_update(in, ts);
+	return 0;
+}
+
+void sim_unwire(struct sim_line *in, uint64_t ts)
+{
+	struct sim_line **pp;
+
+	if (!in->src)
+		return;
+	for (pp = &in->src->sinks; *pp; pp = &(*pp)->next_sink)
+		if (*pp == in) {
+			*pp = in->next_sink;
+			break;
+		}
+	in->src = NULL;
+	in->next_sink = NULL;
+	sim_line_update(in, ts);
+}
+
+int sim_ring_init(struct sim_ring *r, unsigned cap)
+{
+	r->ev = calloc(cap, sizeof(*r->ev));
+	if (!r->ev)
+		return -ENOMEM;
+	r->cap = cap;
+	r->head = 0;
+	r->len = 0;
+	return 0;
+}
+
+void sim_ring_free(struct sim_ring *r)
+{
+	free(r->ev);
+	r->ev = NULL;
+	r->cap = r->head = r->len = 0;
+}
+
+size_t sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && r->len; i++) {
+		ev[i] = r->ev[r->head];
+		r->head = (r->head + 1) % r->cap;
+		r->len--;
+	}
+	return i;
+}
