@@ -764,5 +764,48 @@ EOF
 	check "count on a terminal: a live line, then the summary"
 fi
 
+# ================================================== nothing left behind
+
+# Every command, ended by itself, by an error or by a signal, closes every
+# board, pin, watcher and descriptor it opened: with PINWATCH_DEBUG the
+# library would list a leak or a double close on stderr.
+no_leaks() {
+	if grep -q '^pinwatch: \(leak\|refused\|.*double close\|.*not a live handle\)' "$T/err"; then
+		not_ok "$1" "$(cat "$T/err")"
+	else
+		ok "$1"
+	fi
+}
+export PINWATCH_DEBUG=leaks,handles
+run -b "$R" detect
+no_leaks "detect leaves nothing open"
+run -b "$R" info
+no_leaks "info leaves nothing open"
+run -b "$R" get N3 N4
+no_leaks "get leaves nothing open"
+run -b "$R" get N3 X9
+no_leaks "get failing on its second pin leaves nothing open"
+run -b "$R" set --for 1ms N2=1 N4=0
+no_leaks "set leaves nothing open"
+run -b "$V" mon -q N3 N4 --wire N2 --pulse 1k,count=3
+no_leaks "mon with wire and generator leaves nothing open"
+run -b "$V" mon N3 N3
+no_leaks "mon failing on a busy pin leaves nothing open"
+run -b "$V" count N3 N4 --pulse 1k,count=3
+no_leaks "count with generators leaves nothing open"
+for c in "set N2=1" "mon N3 --pulse 100" "count N3 --wire N2 --pulse 100"; do
+	# shellcheck disable=SC2086 # the words of $c are the arguments
+	"$PW" -b "$R" $c >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep 0.3
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 0 ]
+	check "$c: exit 0 on SIGINT with PINWATCH_DEBUG set"
+	no_leaks "$c: nothing left open after SIGINT"
+done
+unset PINWATCH_DEBUG
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
