@@ -122,8 +122,9 @@ PINWATCH_API int pinwatch_board_open(const char *spec_text, pinwatch_board **out
 		return ret;
 	const struct pw_backend_ops *ops = pick_backend(&spec, spec_text);
 	if (!ops) {
+		ret = strcmp(spec.backend, "auto") ? -EINVAL : -ENODEV;
 		pw_spec_free(&spec);
-		return !strcmp(spec.backend ? spec.backend : "", "auto") ? -ENODEV : -EINVAL;
+		return ret;
 	}
 	ret = check_options(&spec, ops);
 	if (ret < 0)

@@ -22,6 +22,9 @@ PW_HIDDEN void pw_fd_report(FILE *out);
 static pthread_once_t debug_once = PTHREAD_ONCE_INIT;
 static unsigned debug_flags;
 static struct pw_handle live = { .prev = &live, .next = &live };
+/* Closed handles kept under PINWATCH_DEBUG=handles: still reachable, so leak
+ * checkers do not mistake the quarantine for a leak. */
+static struct pw_handle *quarantine;
 
 static void report_leaks(void)
 {
@@ -102,6 +105,10 @@ int pw_handle_close(struct pw_handle *h, int kind, const char *op)
 
 void pw_handle_free(struct pw_handle *h)
 {
-	if (!(pw_debug_flags() & PW_DEBUG_HANDLES))
+	if (!(pw_debug_flags() & PW_DEBUG_HANDLES)) {
 		free(h);
+		return;
+	}
+	h->next = quarantine;   /* prev keeps pointing at itself: unlinked */
+	quarantine = h;
 }

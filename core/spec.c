@@ -38,15 +38,17 @@ int pw_spec_parse(const char *text, struct pw_spec *out)
 	if (arg) {
 		*arg++ = '\0';
 		if (!*arg) {
+			int ret = pw_errorf(-EINVAL, "board spec '%s': empty argument after ':'", text);
 			pw_spec_free(out);
-			return pw_errorf(-EINVAL, "board spec '%s': empty argument after ':'", text);
+			return ret;
 		}
 		out->arg = arg;
 	}
 	out->backend = out->buf;
 	if (!valid_word(out->backend)) {
+		int ret = pw_errorf(-EINVAL, "board spec '%s': bad backend name", text);
 		pw_spec_free(out);
-		return pw_errorf(-EINVAL, "board spec '%s': bad backend name", text);
+		return ret;
 	}
 	while (opts) {
 		char *next = strchr(opts, ',');
@@ -56,16 +58,19 @@ int pw_spec_parse(const char *text, struct pw_spec *out)
 		if (eq)
 			*eq++ = '\0';
 		if (!valid_word(opts)) {
+			int ret = pw_errorf(-EINVAL, "board spec '%s': bad option name '%s'", text, opts);
 			pw_spec_free(out);
-			return pw_errorf(-EINVAL, "board spec '%s': bad option name '%s'", text, opts);
+			return ret;
 		}
 		if (pw_spec_get(out, opts)) {
+			int ret = pw_errorf(-EINVAL, "board spec '%s': option '%s' given twice", text, opts);
 			pw_spec_free(out);
-			return pw_errorf(-EINVAL, "board spec '%s': option '%s' given twice", text, opts);
+			return ret;
 		}
 		if (out->nopts == PW_SPEC_MAX_OPTS) {
+			int ret = pw_errorf(-EINVAL, "board spec '%s': more than %d options", text, PW_SPEC_MAX_OPTS);
 			pw_spec_free(out);
-			return pw_errorf(-EINVAL, "board spec '%s': more than %d options", text, PW_SPEC_MAX_OPTS);
+			return ret;
 		}
 		out->opts[out->nopts].key = opts;
 		out->opts[out->nopts].value = eq ? eq : "";

@@ -483,7 +483,7 @@ START_TEST(t_cycles_no_leak)
 }
 END_TEST
 
-Suite *conformance_suite(void)
+static Suite *conformance_suite(void)
 {
 	Suite *s = suite_create("conformance");
 	TCase *layout = tcase_create("layout");

@@ -64,8 +64,7 @@ START_TEST(t_no_fd_in_exec_child)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		dup2(pfd[1], 1);
-		execl(path, "fdlist", (char *)NULL);
-		_exit(127);
+		tu_exec_helper(path, "fdlist", NULL);
 	}
 	close(pfd[1]);
 	size_t len = 0;
@@ -94,7 +93,7 @@ END_TEST
  * their baseline. */
 START_TEST(t_cycles_leave_no_trace)
 {
-	int fds0 = tu_count_fds(), threads0 = tu_count_threads();
+	int fds0 = tu_count_fds(), threads0 = tu_thread_baseline();
 	pinwatch_board *b;
 
 	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);

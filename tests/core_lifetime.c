@@ -16,7 +16,7 @@
 START_TEST(t_close_any_order)
 {
 	static const char orders[6][4] = { "bpw", "bwp", "pbw", "pwb", "wbp", "wpb" };
-	int fds0 = tu_count_fds(), threads0 = tu_count_threads();
+	int fds0 = tu_count_fds(), threads0 = tu_thread_baseline();
 	const char *order = orders[_i];
 	pinwatch_board *b;
 	pinwatch_pin *p;
@@ -153,8 +153,7 @@ static int run_helper(const char *mode, const char *flags, char *err, size_t len
 	if (pid == 0) {
 		dup2(pfd[1], 2);
 		setenv("PINWATCH_DEBUG", flags, 1);
-		execl(path, "debughelper", mode, (char *)NULL);
-		_exit(127);
+		tu_exec_helper(path, "debughelper", mode);
 	}
 	close(pfd[1]);
 	size_t n = 0;

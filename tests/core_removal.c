@@ -132,7 +132,7 @@ static void self_cb(const struct pinwatch_event *ev, void *ctx)
 {
 	struct self *s = ctx;
 	(void)ev;
-	if (s->calls++)
+	if (__atomic_fetch_add(&s->calls, 1, __ATOMIC_SEQ_CST))
 		return;   /* only the first call acts; more would be a failure */
 	switch (s->what) {
 	case 0: s->ret = pinwatch_watch_remove(s->w, s->id); break;
@@ -177,7 +177,7 @@ END_TEST
  * the worker after the callback, and the watcher can be started again. */
 START_TEST(t_release_from_own_callback_worker)
 {
-	int fds0 = tu_count_fds(), threads0 = tu_count_threads();
+	int fds0 = tu_count_fds(), threads0 = tu_thread_baseline();
 	pinwatch_board *b;
 	struct self s = { .what = _i };
 	struct pinwatch_watch_config cfg = { .callback = self_cb, .ctx = &s };
@@ -281,7 +281,7 @@ static void *stopper(void *arg)
  * idempotent, concurrent from several threads, and restartable. */
 START_TEST(t_stop_prompt_idempotent)
 {
-	int threads0 = tu_count_threads();
+	int threads0 = tu_thread_baseline();
 	pinwatch_watcher *w;
 	pthread_t t[4];
 
@@ -306,7 +306,7 @@ END_TEST
 /* Free with a running worker joins it; no callback runs after free returns. */
 START_TEST(t_free_joins_worker)
 {
-	int threads0 = tu_count_threads();
+	int threads0 = tu_thread_baseline();
 	pinwatch_board *b;
 	pinwatch_pin *p;
 	pinwatch_watcher *w;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include <dirent.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -71,6 +73,27 @@ int tu_count_threads(void)
 	return n;
 }
 
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+int tu_thread_baseline(void)
+{
+	int before = tu_count_threads();
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, nothing, NULL) == 0)
+		pthread_join(t, NULL);
+	/* the joined thread leaves /proc soon; a runtime's helper stays */
+	int n = tu_count_threads();
+	for (int i = 0; i < 200 && n > before; i++) {
+		tu_sleep_ms(1);
+		n = tu_count_threads();
+	}
+	return n;
+}
+
 void tu_sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
@@ -110,4 +133,40 @@ const char *tu_bin_dir(void)
 	if (len > 6 && !strcmp(dir + len - 6, "/.libs"))
 		dir[len - 6] = '\0';
 	return dir;
+}
+
+/*
+ * Cross builds run the tests under QEMU user emulation, and an emulated
+ * execve() goes straight to the host kernel, which cannot start a foreign
+ * binary unless binfmt_misc is set up for it.  make check then sets
+ * PINWATCH_TEST_EXEC_WRAPPER to the emulator command (e.g. "qemu-arm-static
+ * -cpu arm926"): its words go in front of the helper.  This runs after
+ * fork() in a threaded process, so nothing is allocated: the words are split
+ * in a stack copy.
+ */
+void tu_exec_helper(const char *path, const char *name, const char *arg)
+{
+	const char *wrapper = getenv("PINWATCH_TEST_EXEC_WRAPPER");
+	const char *prog = path;
+	char words[1024];
+	char *argv[32];
+	int n = 0;
+
+	if (wrapper && snprintf(words, sizeof(words), "%s", wrapper) < (int)sizeof(words)) {
+		char *save = NULL;
+		for (char *w = strtok_r(words, " \t", &save); w && n < 29;
+		     w = strtok_r(NULL, " \t", &save))
+			argv[n++] = w;
+	}
+	if (n > 0) {
+		prog = argv[0];
+		argv[n++] = (char *)path;
+	} else {
+		argv[n++] = (char *)name;
+	}
+	if (arg)
+		argv[n++] = (char *)arg;
+	argv[n] = NULL;
+	execvp(prog, argv);
+	_exit(127);
 }
