@@ -126,17 +126,26 @@ static const char *parse_fixed9(const char *s, uint64_t *out)
 	return s;
 }
 
-/* value (scaled by 1e9) * num / den, without overflow where it fits. */
+/* value (scaled by 1e9) * num / den, without overflow where it fits.
+ * No __int128: 32-bit targets (armel, armhf) have none.  With num and den
+ * made coprime, the result is exact only when den divides v9. */
 static int scale(uint64_t v9, uint64_t num, uint64_t den, uint64_t *out)
 {
-	unsigned __int128 r = (unsigned __int128)v9 * num / den;
+	uint64_t a = num, b = den, r;
 
-	if (r > UINT64_MAX)
-		return -1;
+	while (b) {
+		uint64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	num /= a;
+	den /= a;
 	/* a fraction of the smallest unit would be silently dropped */
-	if ((unsigned __int128)r * den != (unsigned __int128)v9 * num)
+	if (v9 % den)
 		return -1;
-	*out = (uint64_t)r;
+	if (__builtin_mul_overflow(v9 / den, num, &r))
+		return -1;
+	*out = r;
 	return 0;
 }
 
