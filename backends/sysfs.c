@@ -1,0 +1,672 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sysfs backend: the legacy /sys/class/gpio interface, for kernels (and
+ * boards, such as old Aria G25 images) where it is the only one.
+ *
+ * What sysfs cannot do is refused, never ignored: bias and drive are
+ * -EOPNOTSUPP; there are no kernel timestamps (events are stamped with
+ * CLOCK_MONOTONIC when read), no sequence numbers and no event buffer — one
+ * notification stands for every edge since the last read, so edges between
+ * two reads are lost; on a both-edges watch the core infers them from two
+ * same-direction edges in a row.
+ *
+ * Layout: sysfs_chips.c reads the banks, sysfs_dir.c finds a line's exported
+ * directory, sysfs_attr.c does the file I/O; this file is the ops table.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysfs.h"
+
+static const char *const sysfs_options[] = { "retry_ms", NULL };
+
+/* ------------------------------------------------------------------ board */
+
+static int sysfs_probe(void)
+{
+	return access(SYSFS_DEFAULT_ROOT "/export", F_OK) == 0;
+}
+
+static void sysfs_close(void *state)
+{
+	struct sysfs_state *st = state;
+
+	if (!st)
+		return;
+	pw_fd_close(&st->rootfd);
+	pthread_mutex_destroy(&st->mu);
+	free(st->chips);
+	free(st);
+}
+
+static int sysfs_open(const struct pw_open_args *args, void **state)
+{
+	const char *root = args->arg ? args->arg : SYSFS_DEFAULT_ROOT;
+	unsigned long retry = SYSFS_DEFAULT_RETRY_MS;
+	struct sysfs_state *st;
+	int ret;
+
+	if (root[0] != '/') {
+		pw_detail("sysfs:%s: the root must be an absolute path (default %s)", root,
+			  SYSFS_DEFAULT_ROOT);
+		return -EINVAL;
+	}
+	ret = pw_spec_get_uint(args->spec, "retry_ms", 0, SYSFS_MAX_RETRY_MS, &retry);
+	if (ret < 0)
+		return ret;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->rootfd = -1;
+	pthread_mutex_init(&st->mu, NULL);
+	st->retry_ms = (unsigned)retry;
+	if (strlen(root) >= sizeof(st->root)) {
+		pw_detail("sysfs root path too long (at most %zu bytes)", sizeof(st->root) - 1);
+		ret = -ENAMETOOLONG;
+		goto err;
+	}
+	snprintf(st->root, sizeof(st->root), "%s", root);
+	/* The user's text becomes a path here, once; everything else is
+	 * opened relative to this descriptor. */
+	st->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->rootfd < 0) {
+		ret = -errno;
+		if (ret == -ENOENT)
+			pw_detail("no %s: this kernel has no sysfs GPIO interface (CONFIG_GPIO_SYSFS); try chardev", root);
+		else
+			pw_detail("cannot open %s", root);
+		goto err;
+	}
+	pw_fd_own(st->rootfd, "sysfs root");
+	if (faccessat(st->rootfd, "export", F_OK, 0) < 0) {
+		ret = -errno;
+		pw_detail("no %s/export: not a sysfs GPIO directory", root);
+		goto err;
+	}
+	ret = sysfs_chips_load(st, args->profile);
+	if (ret < 0)
+		goto err;
+	*state = st;
+	return 0;
+err:
+	sysfs_close(st);
+	return ret;
+}
+
+static unsigned sysfs_caps(void *state)
+{
+	/* Direction and active-low change in place; nothing else is
+	 * expressible in sysfs. */
+	return PW_CAP_RECONFIGURE;
+}
+
+static int sysfs_clock(void *state)
+{
+	return PINWATCH_CLOCK_MONOTONIC;
+}
+
+static int sysfs_num_banks(void *state)
+{
+	return (int)((struct sysfs_state *)state)->nchips;
+}
+
+static int sysfs_bank_info(void *state, unsigned bank, struct pinwatch_bank_info *out)
+{
+	struct sysfs_state *st = state;
+
+	if (bank >= st->nchips)
+		return -ERANGE;
+	const struct sysfs_chip *c = &st->chips[bank];
+	snprintf(out->name, sizeof(out->name), "%s", c->name);
+	snprintf(out->label, sizeof(out->label), "%s", c->label);
+	out->num_lines = c->ngpio;
+	out->base = c->base;
+	return 0;
+}
+
+static int check_line(const struct sysfs_state *st, unsigned bank, unsigned offset)
+{
+	if (bank >= st->nchips) {
+		pw_detail("bank %u: no such bank (%s has %u gpiochips)", bank, st->root, st->nchips);
+		return -EINVAL;
+	}
+	if (offset >= st->chips[bank].ngpio) {
+		pw_detail("line %u: out of range (%s/%s has %u lines)", offset, st->root,
+			  st->chips[bank].name, st->chips[bank].ngpio);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct sysfs_line *held_locked(struct sysfs_state *st, unsigned bank, unsigned offset)
+{
+	for (struct sysfs_line *l = st->lines; l; l = l->next)
+		if (l->bank == bank && l->offset == offset)
+			return l;
+	return NULL;
+}
+
+/* Direction and active-low of an exported directory, best effort. */
+static void read_config(const struct sysfs_state *st, const char *dir,
+			struct pinwatch_line_info *out)
+{
+	char rel[SYSFS_NAME_MAX + 16], buf[16];
+
+	snprintf(rel, sizeof(rel), "%s/direction", dir);
+	if (sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
+		out->direction = strcmp(buf, "out") ? PINWATCH_DIR_INPUT : PINWATCH_DIR_OUTPUT;
+	snprintf(rel, sizeof(rel), "%s/active_low", dir);
+	if (sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
+		out->active_low = !strcmp(buf, "1");
+}
+
+static int sysfs_line_info(void *state, unsigned bank, unsigned offset,
+			   struct pinwatch_line_info *out)
+{
+	struct sysfs_state *st = state;
+	char dir[SYSFS_NAME_MAX] = "";
+	int ret = check_line(st, bank, offset);
+
+	if (ret < 0)
+		return ret;
+	/* sysfs has no line names (the core takes them from the profile) and
+	 * cannot tell bias or drive. */
+	out->name[0] = '\0';
+	out->bias = PINWATCH_BIAS_UNKNOWN;
+	out->drive = PINWATCH_DRIVE_PUSH_PULL;
+	out->direction = PINWATCH_DIR_INPUT;
+	out->active_low = 0;
+	out->used = 0;
+	out->consumer[0] = '\0';
+
+	pthread_mutex_lock(&st->mu);
+	struct sysfs_line *l = held_locked(st, bank, offset);
+	if (l && l->dir[0])
+		snprintf(dir, sizeof(dir), "%s", l->dir);
+	pthread_mutex_unlock(&st->mu);
+	if (!dir[0] && sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0)
+		return 0;   /* not exported: free, as far as sysfs can tell */
+	/* Exported lines are requested by the kernel on behalf of "sysfs";
+	 * a line requested through chardev shows as free here. */
+	out->used = 1;
+	snprintf(out->consumer, sizeof(out->consumer), "sysfs");
+	read_config(st, dir, out);
+	return 0;
+}
+
+/* ----------------------------------------------------------------- lines */
+
+static void relpath(char *buf, size_t len, const struct sysfs_line *l, const char *file)
+{
+	snprintf(buf, len, "%s/%s", l->dir, file);
+}
+
+static int unsupported(const struct pw_line_config *cfg)
+{
+	if (cfg->bias != PINWATCH_BIAS_AS_IS) {
+		pw_detail("sysfs cannot set bias (pull-up/down): set it in the device tree or use chardev");
+		return -EOPNOTSUPP;
+	}
+	if (cfg->drive != PINWATCH_DRIVE_PUSH_PULL) {
+		pw_detail("sysfs cannot set open-drain/open-source drive: use chardev");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int write_line_attr(struct sysfs_line *l, const char *file, const char *text)
+{
+	char rel[SYSFS_NAME_MAX + 16];
+
+	relpath(rel, sizeof(rel), l, file);
+	int ret = sysfs_write_attr(l->st, rel, text);
+	if (ret < 0)
+		pw_detail("cannot write '%s' to %s/%s", text, l->st->root, rel);
+	return ret;
+}
+
+static int pwrite_value(struct sysfs_line *l, int value)
+{
+	ssize_t w;
+
+	do
+		w = pwrite(l->value_fd, value ? "1" : "0", 1, 0);
+	while (w < 0 && errno == EINTR);
+	if (w == 1)
+		return 0;
+	return w < 0 ? -errno : -EIO;
+}
+
+/* active_low first, then the direction: "high"/"low" set an output and its
+ * level in one step (no glitch), and they are raw levels while value is
+ * logical, so the raw level is the logical one through active_low. */
+static int configure(struct sysfs_line *l, const struct pw_line_config *cfg)
+{
+	int ret = write_line_attr(l, "active_low", cfg->active_low ? "1" : "0");
+
+	if (ret == -ENOENT && !cfg->active_low)
+		ret = 0;    /* kernels before 2.6.33 have no active_low */
+	else if (ret == -ENOENT) {
+		pw_detail("no %s/%s/active_low: this kernel cannot invert lines", l->st->root, l->dir);
+		ret = -EOPNOTSUPP;
+	}
+	if (ret < 0)
+		return ret;
+	l->active_low = cfg->active_low;
+
+	const char *dir = "in";
+	if (cfg->direction == PINWATCH_DIR_OUTPUT)
+		dir = (cfg->value ^ cfg->active_low) ? "high" : "low";
+	ret = write_line_attr(l, "direction", dir);
+	l->has_direction = ret != -ENOENT;
+	if (ret == -ENOENT) {
+		/* No direction file: the driver fixed the direction.  An
+		 * output still takes its value; an input takes a set with
+		 * EPERM, which says what we need to know. */
+		ret = 0;
+		if (cfg->direction == PINWATCH_DIR_OUTPUT) {
+			ret = pwrite_value(l, cfg->value);
+			if (ret == -EPERM)
+				pw_detail("%s/%s has no direction file and the driver made it an input",
+					  l->st->root, l->dir);
+			else if (ret < 0)
+				pw_detail("cannot write %s/%s/value", l->st->root, l->dir);
+		}
+	}
+	if (ret == 0)
+		l->direction = cfg->direction;
+	return ret;
+}
+
+/* One try at a freshly exported line: find the directory, open value,
+ * configure.  -EACCES/-ENOENT mean "udev is not done yet": try again. */
+static int attempt(struct sysfs_line *l, const struct pw_line_config *cfg,
+		   const struct sysfs_snapshot *snap)
+{
+	struct sysfs_state *st = l->st;
+	char rel[SYSFS_NAME_MAX + 16];
+	int ret;
+
+	if (!l->dir[0]) {
+		ret = sysfs_find_dir(st, &st->chips[l->bank], l->offset, l->ours ? snap : NULL, l->dir);
+		if (ret == -ENOENT)
+			pw_detail("no directory for GPIO %d appeared under %s", l->global, st->root);
+		if (ret < 0) {
+			l->dir[0] = '\0';
+			return ret;
+		}
+	}
+	if (l->value_fd < 0) {
+		int out = cfg->direction == PINWATCH_DIR_OUTPUT;
+		relpath(rel, sizeof(rel), l, "value");
+		int fd = openat(st->rootfd, rel, (out ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+		if (fd < 0) {
+			ret = -errno;
+			pw_detail("cannot open %s/%s", st->root, rel);
+			return ret;
+		}
+		l->value_fd = pw_fd_own(fd, "sysfs value");
+		l->value_rw = out;
+	}
+	return configure(l, cfg);
+}
+
+static int retryable(int err)
+{
+	return err == -EACCES || err == -ENOENT;
+}
+
+/* Export (unless someone else did), then wait — boundedly — for the
+ * directory and for udev to make its files ours. */
+static int export_line(struct sysfs_line *l, const struct pw_line_config *cfg)
+{
+	struct sysfs_state *st = l->st;
+	const struct sysfs_chip *c = &st->chips[l->bank];
+	struct sysfs_snapshot snap = { 0 };
+	char num[16];
+	int ret;
+
+	/* Exported already (by hand, by another program): use it, and never
+	 * unexport it.  The kernel would answer EBUSY anyway. */
+	if (sysfs_find_dir(st, c, l->offset, NULL, l->dir) < 0) {
+		l->dir[0] = '\0';
+		ret = sysfs_snapshot_take(st, &snap);
+		if (ret < 0)
+			return ret;
+		snprintf(num, sizeof(num), "%d", l->global);
+		ret = sysfs_write_attr(st, "export", num);
+		if (ret == 0) {
+			l->ours = 1;
+		} else if (ret == -EBUSY) {
+			/* Exported between our look and our write, or
+			 * requested by a driver or a chardev user. */
+			if (sysfs_find_dir(st, c, l->offset, NULL, l->dir) < 0) {
+				l->dir[0] = '\0';
+				pw_detail("GPIO %d is in use: requested by a kernel driver or a chardev user (the kernel refused to export it)",
+					  l->global);
+				goto out;
+			}
+		} else {
+			if (ret == -EACCES || ret == -EPERM)
+				pw_detail("permission denied on %s/export: run as root or add a udev rule for group gpio",
+					  st->root);
+			else if (ret == -EINVAL)
+				pw_detail("the kernel rejected GPIO %d written to %s/export (an invalid or masked line)",
+					  l->global, st->root);
+			else
+				pw_detail("cannot write %d to %s/export", l->global, st->root);
+			goto out;
+		}
+	}
+
+	uint64_t deadline = pw_monotonic_ns() + (uint64_t)st->retry_ms * 1000000u;
+	/* 1, 2, 4, 8, 10, 10... ms: quick when udev is quick, cheap when not */
+	unsigned step_ms = 1;
+	for (;;) {
+		ret = attempt(l, cfg, &snap);
+		if (!retryable(ret))
+			break;
+		uint64_t now = pw_monotonic_ns();
+		if (now >= deadline) {
+			/* Say why we waited and what would fix it. */
+			if (ret == -EACCES)
+				pw_detail("permission denied on %s/%s for %u ms after export: run as root or add a udev rule for group gpio (or raise retry_ms=)",
+					  st->root, l->dir, st->retry_ms);
+			else
+				pw_detail("GPIO %d: its files did not appear under %s within %u ms (retry_ms=)",
+					  l->global, st->root, st->retry_ms);
+			break;
+		}
+		uint64_t left_ms = (deadline - now) / 1000000u + 1;
+		sysfs_sleep_ms(left_ms < step_ms ? (unsigned)left_ms : step_ms);
+		step_ms = step_ms < 5 ? step_ms * 2 : 10;
+	}
+out:
+	sysfs_snapshot_free(&snap);
+	return ret;
+}
+
+static void unlink_line(struct sysfs_line *l)
+{
+	struct sysfs_state *st = l->st;
+
+	pthread_mutex_lock(&st->mu);
+	for (struct sysfs_line **pp = &st->lines; *pp; pp = &(*pp)->next)
+		if (*pp == l) {
+			*pp = l->next;
+			break;
+		}
+	pthread_mutex_unlock(&st->mu);
+}
+
+/* Undo what this process did: close, and unexport only what we exported. */
+static void drop_line(struct sysfs_line *l)
+{
+	pw_fd_close(&l->edge_fd);
+	pw_fd_close(&l->value_fd);
+	if (l->ours) {
+		char num[16];
+		snprintf(num, sizeof(num), "%d", l->global);
+		/* Nothing to report to: the line is gone either way. */
+		(void)sysfs_write_attr(l->st, "unexport", num);
+	}
+	unlink_line(l);
+	free(l);
+}
+
+static int sysfs_request(void *state, unsigned bank, unsigned offset,
+			 const struct pw_line_config *cfg, void **out)
+{
+	struct sysfs_state *st = state;
+	struct sysfs_line *l;
+	int ret = check_line(st, bank, offset);
+
+	if (ret < 0)
+		return ret;
+	ret = unsupported(cfg);
+	if (ret < 0)
+		return ret;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->st = st;
+	l->bank = bank;
+	l->offset = offset;
+	l->global = st->chips[bank].base + (int)offset; /* no overflow: checked at load */
+	l->value_fd = -1;
+	l->edge_fd = -1;
+
+	/* Listed before exporting, so a second request of the line from
+	 * this board is refused even while the first one waits for udev. */
+	pthread_mutex_lock(&st->mu);
+	if (held_locked(st, bank, offset)) {
+		pthread_mutex_unlock(&st->mu);
+		free(l);
+		pw_detail("the line is already requested on this board");
+		return -EBUSY;
+	}
+	l->next = st->lines;
+	st->lines = l;
+	pthread_mutex_unlock(&st->mu);
+
+	ret = export_line(l, cfg);
+	if (ret < 0) {
+		drop_line(l);
+		return ret;
+	}
+	*out = l;
+	return 0;
+}
+
+static void sysfs_edges_disable(void *line);
+
+static void sysfs_release(void *line)
+{
+	struct sysfs_line *l = line;
+
+	if (!l)
+		return;
+	if (l->edge_fd >= 0)
+		sysfs_edges_disable(l);
+	drop_line(l);
+}
+
+static int sysfs_get(void *line)
+{
+	struct sysfs_line *l = line;
+	int v = sysfs_pread_value(l->value_fd);
+
+	if (v == -EBADMSG) {
+		pw_detail("unexpected contents in %s/%s/value", l->st->root, l->dir);
+		return -EIO;
+	}
+	if (v < 0)
+		pw_detail("cannot read %s/%s/value", l->st->root, l->dir);
+	return v;
+}
+
+static int sysfs_set(void *line, int value)
+{
+	struct sysfs_line *l = line;
+	int ret = pwrite_value(l, value);
+
+	if (ret == -EPERM)
+		pw_detail("the kernel says %s/%s is an input", l->st->root, l->dir);
+	else if (ret < 0)
+		pw_detail("cannot write %s/%s/value", l->st->root, l->dir);
+	return ret;
+}
+
+static int sysfs_reconfigure(void *line, const struct pw_line_config *cfg)
+{
+	struct sysfs_line *l = line;
+	int ret = unsupported(cfg);
+
+	if (ret < 0)
+		return ret;
+	if (cfg->direction == PINWATCH_DIR_OUTPUT && !l->value_rw) {
+		/* An input's value is open read-only: swap in a writable one
+		 * under the same number (dup3 is atomic), so a get() running
+		 * concurrently reads one file or the other, never a closed
+		 * or reused descriptor. */
+		char rel[SYSFS_NAME_MAX + 16];
+		relpath(rel, sizeof(rel), l, "value");
+		int fd = openat(l->st->rootfd, rel, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			ret = -errno;
+			pw_detail("cannot open %s/%s for writing", l->st->root, rel);
+			return ret;
+		}
+		ret = dup3(fd, l->value_fd, O_CLOEXEC) < 0 ? -errno : 0;
+		close(fd);
+		if (ret < 0)
+			return ret;
+		l->value_rw = 1;
+	}
+	return configure(l, cfg);
+}
+
+/* ----------------------------------------------------------------- edges */
+
+static const char *edge_text(int edges)
+{
+	switch (edges) {
+	case PINWATCH_EDGE_RISING:
+		return "rising";
+	case PINWATCH_EDGE_FALLING:
+		return "falling";
+	default:
+		return "both";
+	}
+}
+
+static int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
+{
+	struct sysfs_line *l = line;
+	struct sysfs_state *st = l->st;
+	char rel[SYSFS_NAME_MAX + 16];
+	int ret;
+
+	if (ec->edges < PINWATCH_EDGE_RISING || ec->edges > PINWATCH_EDGE_BOTH)
+		return -EINVAL;
+	if (l->edge_fd >= 0)
+		return -EBUSY;
+	relpath(rel, sizeof(rel), l, "edge");
+	if (faccessat(st->rootfd, rel, F_OK, 0) < 0) {
+		ret = -errno;
+		if (ret == -ENOENT) {
+			pw_detail("no %s/%s: the driver gives this line no interrupt, so sysfs cannot report its edges",
+				  st->root, rel);
+			ret = -EOPNOTSUPP;
+		}
+		return ret;
+	}
+	/* Someone else's export keeps its edge setting once we are done. */
+	l->saved_edge[0] = '\0';
+	if (!l->ours && sysfs_read_attr(st, rel, l->saved_edge, sizeof(l->saved_edge)) < 0)
+		l->saved_edge[0] = '\0';
+
+	/* A separate descriptor: the readiness belongs to the open file, so
+	 * a get() on value_fd never eats an edge meant for the watch. */
+	relpath(rel, sizeof(rel), l, "value");
+	int fd = openat(st->rootfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		pw_detail("cannot open %s/%s", st->root, rel);
+		return ret;
+	}
+	pw_fd_own(fd, "sysfs edge value");
+	/* A fresh sysfs file polls ready until read once: read it now, before
+	 * edges are on, so the first wake is a real edge and none is eaten. */
+	ret = sysfs_pread_value(fd);
+	if (ret < 0) {
+		pw_detail("cannot read %s/%s", st->root, rel);
+		pw_fd_close(&fd);
+		return ret == -EBADMSG ? -EIO : ret;
+	}
+	ret = write_line_attr(l, "edge", edge_text(ec->edges));
+	if (ret < 0) {
+		pw_fd_close(&fd);
+		return ret;
+	}
+	l->edges = ec->edges;
+	l->edge_fd = fd;
+	*fdp = fd;
+	return 0;
+}
+
+static void sysfs_edges_disable(void *line)
+{
+	struct sysfs_line *l = line;
+
+	if (l->edge_fd < 0)
+		return;
+	/* Failure means the device is gone: nothing left to turn off. */
+	(void)write_line_attr(l, "edge",
+			      !l->ours && l->saved_edge[0] ? l->saved_edge : "none");
+	pw_fd_close(&l->edge_fd);
+	l->edges = 0;
+}
+
+/* One wake, one event: sysfs coalesces every edge since the last read into
+ * one notification, and the level read now is all there is to know. */
+static int sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n)
+{
+	struct sysfs_line *l = line;
+	int v;
+
+	if (!n)
+		return 0;
+	v = sysfs_pread_value(l->edge_fd);
+	if (v == -EAGAIN)
+		return 0;
+	if (v == -ENODEV || v == -ENXIO || v == -EIO) {
+		pw_detail("%s/%s/value: the device is gone", l->st->root, l->dir);
+		return -ENODEV;
+	}
+	if (v == -EBADMSG) {
+		pw_detail("unexpected contents in %s/%s/value", l->st->root, l->dir);
+		return -EIO;
+	}
+	if (v < 0) {
+		pw_detail("cannot read %s/%s/value", l->st->root, l->dir);
+		return v;
+	}
+	ev[0].timestamp_ns = pw_monotonic_ns();
+	ev[0].seqno = 0;
+	if (l->edges == PINWATCH_EDGE_BOTH)
+		ev[0].edge = v ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING;
+	else
+		ev[0].edge = l->edges;
+	return 1;
+}
+
+const struct pw_backend_ops pw_backend_sysfs = {
+	.name = "sysfs",
+	.arg_is_profile = 0,
+	.options = sysfs_options,
+	/* value files always poll readable; an edge is POLLPRI (+POLLERR) */
+	.watch_events = EPOLLPRI,
+	.probe = sysfs_probe,
+	.open = sysfs_open,
+	.close = sysfs_close,
+	.caps = sysfs_caps,
+	.clock = sysfs_clock,
+	.num_banks = sysfs_num_banks,
+	.bank_info = sysfs_bank_info,
+	.line_info = sysfs_line_info,
+	.request = sysfs_request,
+	.release = sysfs_release,
+	.get = sysfs_get,
+	.set = sysfs_set,
+	.reconfigure = sysfs_reconfigure,
+	.edges_enable = sysfs_edges_enable,
+	.edges_disable = sysfs_edges_disable,
+	.read_events = sysfs_read_events,
+};

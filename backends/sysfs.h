@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sysfs backend's private parts, shared by backends/sysfs*.c only.
+ *
+ * Every file is reached with openat()/fstatat() relative to one descriptor
+ * on the root (default /sys/class/gpio): the root is the only user text that
+ * ever becomes part of a path, and it is opened once, at board open.  Every
+ * other path component is a constant, a number, or a directory name read
+ * from the root itself and checked by sysfs_name_ok().
+ */
+#ifndef PINWATCH_SYSFS_H
+#define PINWATCH_SYSFS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "backend.h"
+
+#define SYSFS_DEFAULT_ROOT "/sys/class/gpio"
+#define SYSFS_DEFAULT_RETRY_MS 1000u
+#define SYSFS_MAX_RETRY_MS 60000u
+/* Directory names under the root: "gpiochip1023", "gpio1023", "pioC31". */
+#define SYSFS_NAME_MAX 48
+/* pinwatch_bank_info.name's size */
+#define SYSFS_CHIP_NAME_MAX 32
+
+struct sysfs_chip {
+	char name[SYSFS_CHIP_NAME_MAX]; /* "gpiochip992": the bank's name */
+	char label[32];
+	unsigned ngpio;
+	int base;                   /* global number of line 0 */
+	/* What gpiochipN/device resolves to: identifies the chip's exported
+	 * lines whose directory is not named after their number. */
+	int has_dev;
+	dev_t dev_dev;
+	ino_t dev_ino;
+	char prefix[16];            /* the profile's line prefix ("PC"), or "" */
+};
+
+struct sysfs_line;
+
+struct sysfs_state {
+	int rootfd;
+	char root[192];             /* for messages only */
+	unsigned retry_ms;
+	struct sysfs_chip *chips;   /* sorted by base; read-only after open */
+	unsigned nchips;
+	pthread_mutex_t mu;         /* guards lines */
+	struct sysfs_line *lines;   /* requested by this board */
+};
+
+struct sysfs_line {
+	struct sysfs_state *st;
+	struct sysfs_line *next;
+	unsigned bank, offset;
+	int global;
+	char dir[SYSFS_NAME_MAX];   /* the exported directory's name */
+	int ours;                   /* this process exported it: unexport it */
+	int value_fd;               /* get/set: O_RDWR for outputs, else O_RDONLY */
+	int value_rw;
+	int has_direction;          /* no direction file: the driver fixed it */
+	int direction;
+	int active_low;
+	int edge_fd;                /* edges: value again, O_NONBLOCK, watched */
+	int edges;                  /* PINWATCH_EDGE_*, 0: off */
+	char saved_edge[16];        /* someone else's edge setting, restored */
+};
+
+/* ------------------------------------------------------------ sysfs_attr.c */
+
+/* 1 if NAME may be used as a path component under the root. */
+PW_HIDDEN int sysfs_name_ok(const char *name);
+/* Read a small attribute ("DIR/FILE" relative to the root) into buf, without
+ * the trailing newline.  0 or -errno (with a detail naming the file). */
+PW_HIDDEN int sysfs_read_attr(const struct sysfs_state *st, const char *rel,
+			      char *buf, size_t len);
+/* Write TEXT to an attribute.  0 or -errno; no detail: callers say why. */
+PW_HIDDEN int sysfs_write_attr(const struct sysfs_state *st, const char *rel,
+			       const char *text);
+/* Parse a decimal int in [min, max] from an attribute's text. */
+PW_HIDDEN int sysfs_parse_int(const char *text, long min, long max, long *out);
+/* 0/1 from a value file's first byte (pread at 0: no shared offset, so two
+ * threads may read one descriptor), -EBADMSG if it is neither, or -errno;
+ * EINTR is retried, a short read is enough. */
+PW_HIDDEN int sysfs_pread_value(int fd);
+/* Sleep about ms milliseconds (the retry loop's step). */
+PW_HIDDEN void sysfs_sleep_ms(unsigned ms);
+
+/* ----------------------------------------------------------- sysfs_chips.c */
+
+/* Scan the root for gpiochipN, read and check base/label/ngpio, sort by
+ * base; profile gives line prefixes by label (may be NULL). */
+PW_HIDDEN int sysfs_chips_load(struct sysfs_state *st, const struct pw_profile *profile);
+
+/* ------------------------------------------------------------- sysfs_dir.c */
+
+/* The names under the root before an export, to spot the new one after. */
+struct sysfs_snapshot {
+	char (*names)[SYSFS_NAME_MAX];
+	size_t n;
+};
+
+PW_HIDDEN int sysfs_snapshot_take(const struct sysfs_state *st, struct sysfs_snapshot *s);
+PW_HIDDEN void sysfs_snapshot_free(struct sysfs_snapshot *s);
+/* Find the exported directory of a line: gpioN, or a named one.  With snap,
+ * also an entry of this chip that appeared since the snapshot.  0 with
+ * out filled, -ENOENT if not (yet) exported, -EEXIST if ambiguous. */
+PW_HIDDEN int sysfs_find_dir(const struct sysfs_state *st, const struct sysfs_chip *c,
+			     unsigned offset, const struct sysfs_snapshot *snap,
+			     char out[SYSFS_NAME_MAX]);
+
+#endif /* PINWATCH_SYSFS_H */
