@@ -371,6 +371,44 @@ START_TEST(test_busy_and_eperm)
 }
 END_TEST
 
+START_TEST(test_reconfigure)
+{
+	pinwatch_board *b = board(VARIA);
+	pinwatch_pin *p = pin(b, "PD3", PINWATCH_DIR_INPUT, PINWATCH_BIAS_PULL_UP, 0);
+	struct pinwatch_line_info li;
+
+	ck_assert_int_eq(pinwatch_pin_get(p), 1);
+	/* Active-low flips the logical view, not the pad. */
+	struct pinwatch_pin_config al = { .active_low = 1, .bias = PINWATCH_BIAS_PULL_UP };
+	ck_assert_int_eq(pinwatch_pin_reconfigure(p, &al), 0);
+	ck_assert_int_eq(pinwatch_pin_get(p), 0);
+	ck_assert_int_eq(pinwatch_sim_sense(b, "PD3"), 1);
+	/* To an open-source output driving logical 1 = physical 0: released,
+	 * so the pull-up still shows. */
+	struct pinwatch_pin_config os = {
+		.direction = PINWATCH_DIR_OUTPUT, .value = 1, .active_low = 1,
+		.drive = PINWATCH_DRIVE_OPEN_SOURCE, .bias = PINWATCH_BIAS_PULL_DOWN,
+	};
+	ck_assert_int_eq(pinwatch_pin_reconfigure(p, &os), 0);
+	ck_assert_int_eq(pinwatch_sim_sense(b, "PD3"), 0);   /* pull-down now */
+	ck_assert_int_eq(pinwatch_pin_set(p, 0), 0);          /* physical 1: driven */
+	ck_assert_int_eq(pinwatch_sim_sense(b, "PD3"), 1);
+	ck_assert_int_eq(pinwatch_pin_info(p, &li), 0);
+	ck_assert_int_eq(li.direction, PINWATCH_DIR_OUTPUT);
+	ck_assert_int_eq(li.active_low, 1);
+	ck_assert_int_eq(li.drive, PINWATCH_DRIVE_OPEN_SOURCE);
+	ck_assert_int_eq(li.bias, PINWATCH_BIAS_PULL_DOWN);
+	pinwatch_pin_close(p);
+	/* Released: an input again; the pad keeps its pull (bias is sticky). */
+	ck_assert_int_eq(pinwatch_board_line_info(b, "PD3", &li), 0);
+	ck_assert_int_eq(li.used, 0);
+	ck_assert_int_eq(li.direction, PINWATCH_DIR_INPUT);
+	ck_assert_int_eq(li.bias, PINWATCH_BIAS_PULL_DOWN);
+	ck_assert_int_eq(pinwatch_sim_sense(b, "PD3"), 0);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* The sim's own checks behind the core's: set on an input, edges on an
  * output, a second request (through the operations table). */
 START_TEST(test_ops_checks)
@@ -937,6 +975,35 @@ START_TEST(test_overflow_newest)
 }
 END_TEST
 
+/* Overflow before the watch's first read: the seqno starts at 1 per
+ * request, so even the first gap is seen. */
+START_TEST(test_overflow_before_first_read)
+{
+	pinwatch_board *b = board("sim:aria-g25,clock=virtual,buffer=4");
+	pinwatch_pin *p = input(b, "N3");
+	pinwatch_watcher *w = watcher();
+	struct pinwatch_watch_config wc = { .queue_size = 64 };
+	pinwatch_watch_id id = watch(w, p, &wc);
+	struct pinwatch_event ev[64];
+
+	for (int i = 0; i < 10; i++)
+		ck_assert_int_eq(pinwatch_sim_drive(b, "N3", !(i % 2)), 0);
+	drain(w);
+	ck_assert_uint_eq(take(w, id, ev, 64), 4);
+	ck_assert_uint_eq(ev[0].lost, 6);
+	ck_assert_uint_eq(ev[0].seqno, 7);
+	ck_assert_uint_eq(ev[3].seqno, 10);
+	struct pinwatch_watch_stats st = stats(w, id);
+	struct pinwatch_sim_line_stats ls = line_stats(b, "N3");
+	ck_assert_uint_eq(ls.dropped, 6);
+	ck_assert_uint_eq(st.lost_source, ls.dropped);
+	ck_assert_uint_eq(st.delivered + st.lost, ls.edges);
+	pinwatch_watcher_free(w);
+	pinwatch_pin_close(p);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* The raw view: seqno per line from 1 with overflow=oldest, 0 with newest;
  * the capability follows. */
 START_TEST(test_raw_seqno)
@@ -1464,6 +1531,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(world, test_pulls_and_drive);
 	tcase_add_test(world, test_output_and_open_drain);
 	tcase_add_test(world, test_busy_and_eperm);
+	tcase_add_test(world, test_reconfigure);
 	tcase_add_test(world, test_ops_checks);
 	tcase_add_test(world, test_wire_levels);
 	tcase_add_test(world, test_wire_edges);
@@ -1487,6 +1555,7 @@ static Suite *sim_suite(void)
 
 	tcase_add_test(over, test_overflow_oldest);
 	tcase_add_test(over, test_overflow_newest);
+	tcase_add_test(over, test_overflow_before_first_read);
 	tcase_add_test(over, test_raw_seqno);
 	tcase_add_test(over, test_event_buffer_per_watch);
 	suite_add_tcase(s, over);
