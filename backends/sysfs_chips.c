@@ -153,7 +153,8 @@ int sysfs_chips_load(struct sysfs_state *st, const struct pw_profile *profile)
 		qsort(chips, n, sizeof(*chips), by_base);
 	/* Overlapping ranges would make a global number mean two lines. */
 	for (size_t i = 1; i < n; i++) {
-		if ((long)chips[i - 1].base + chips[i - 1].ngpio > chips[i].base) {
+		/* long long: a 32-bit long + unsigned would compare unsigned */
+		if ((long long)chips[i - 1].base + chips[i - 1].ngpio > chips[i].base) {
 			pw_detail("%s/%s (base %d, %u lines) overlaps %s/%s (base %d)",
 				  st->root, chips[i - 1].name, chips[i - 1].base, chips[i - 1].ngpio,
 				  st->root, chips[i].name, chips[i].base);

@@ -67,8 +67,10 @@ static int check_banks(struct tool_ctx *ctx, const struct pinwatch_bank_info *bi
 		char known[256] = "";
 		for (int i = 0; i < n; i++) {
 			size_t len = strlen(known);
-			snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "",
-				 bi[i].label[0] ? bi[i].label : bi[i].name);
+			int w = snprintf(known + len, sizeof(known) - len, "%s%s", i ? ", " : "",
+					 bi[i].label[0] ? bi[i].label : bi[i].name);
+			if (w < 0 || (size_t)w >= sizeof(known) - len)
+				break; /* the list is cut, the message still fits */
 		}
 		return runtime_error(ctx->cmd, "no bank '%s' on this board (banks: %s)",
 				     ctx->argv[a], known);

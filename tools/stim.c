@@ -155,6 +155,18 @@ uint64_t stim_end(const struct stim *s)
 	return s->ngens && !s->endless ? s->end_ns : 0;
 }
 
+/* a * b / d, rounded down, saturating; without __int128, which 32-bit
+ * targets (armel, armhf) do not have: a = q * d + r gives q * b + r * b / d. */
+static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t d)
+{
+	uint64_t hi, lo;
+
+	if (__builtin_mul_overflow(a / d, b, &hi) || __builtin_mul_overflow(a % d, b, &lo) ||
+	    __builtin_add_overflow(hi, lo / d, &hi))
+		return UINT64_MAX;
+	return hi;
+}
+
 uint64_t stim_step(const struct stim *s, unsigned event_buffer)
 {
 	const struct pinwatch_sim_pulse *p = &s->pulse;
@@ -166,7 +178,7 @@ uint64_t stim_step(const struct stim *s, unsigned event_buffer)
 	/* A quarter of the buffer per step on average: a step's start and
 	 * jitter may put up to twice the average in one step.  Below a
 	 * period when the buffer is tiny. */
-	step = (uint64_t)((unsigned __int128)p->period_ns * event_buffer / (4 * edges_per_period));
+	step = mul_div(p->period_ns, event_buffer, 4 * edges_per_period);
 	/* Bounce bunches transitions bounce_ns apart: no more of those in
 	 * one step than half the buffer either. */
 	if (p->bounce) {
