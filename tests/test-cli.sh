@@ -11,6 +11,8 @@
 # program under test.  Ends with "N passed, N failed".
 
 PW=${PINWATCH_TOOL:-./tools/pinwatch}
+# Cross builds run the tool under QEMU user emulation (Makefile.am).
+WRAP=${PINWATCH_TEST_EXEC_WRAPPER:-}
 V=sim:aria-g25,clock=virtual
 R=sim:aria-g25
 unset PINWATCH_BOARD PINWATCH_DEBUG
@@ -31,9 +33,15 @@ not_ok() {
 	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
 }
 
+# pw ARGS...: the tool
+pw() {
+	# shellcheck disable=SC2086 # the wrapper is a command and its words
+	$WRAP "$PW" "$@"
+}
+
 # run ARGS...: the tool's stdout in $T/out, stderr in $T/err, status in $rc
 run() {
-	"$PW" "$@" >"$T/out" 2>"$T/err"
+	pw "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 }
 
@@ -90,6 +98,21 @@ expect_runtime() {
 	else
 		not_ok "$1" "exit $rc, want 2 and /$2/; stderr: $(cat "$T/err")"
 	fi
+}
+
+# wait_ready PID: until the tool blocks SIGINT and SIGTERM (its signalfd is
+# in place: from then on a signal is an orderly end, not a kill), then a
+# little more for events to flow.  Falls back to time where /proc cannot
+# tell (an emulator's process).
+wait_ready() {
+	i=0
+	while [ "$i" -lt 200 ]; do
+		blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+		[ -n "$blk" ] && [ $((0x$blk & 0x4002)) -eq $((0x4002)) ] && break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep 0.3
 }
 
 have_python=0
@@ -328,9 +351,9 @@ run -b "$R" set --for 1ms N2=1 PC0=0
 expect_runtime "set: the same line twice (N2 = PC0): busy" "busy"
 
 for sig in TERM INT; do
-	"$PW" -b "$R" set N2=1 >"$T/out" 2>"$T/err" &
+	$WRAP "$PW" -b "$R" set N2=1 >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 0.3
+	wait_ready "$pid"
 	kill -"$sig" "$pid"
 	wait "$pid"
 	rc=$?
@@ -579,9 +602,9 @@ falling 10 0
 EOF
 
 for sig in INT TERM; do
-	"$PW" -b "$R" mon N3 --pulse 100 >"$T/out" 2>"$T/err" &
+	$WRAP "$PW" -b "$R" mon N3 --pulse 100 >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 0.5
+	wait_ready "$pid"
 	kill -"$sig" "$pid"
 	wait "$pid"
 	rc=$?
@@ -591,11 +614,11 @@ for sig in INT TERM; do
 done
 
 # A closed pipe ends mon quietly: exit 0, no error message.
-{ "$PW" -b "$V" mon -q N3 --pulse 1k 2>"$T/err"; echo $? >"$T/rc"; } | head -n 3 >"$T/out"
+{ pw -b "$V" mon -q N3 --pulse 1k 2>"$T/err"; echo $? >"$T/rc"; } | head -n 3 >"$T/out"
 [ "$(cat "$T/rc")" = 0 ] && [ ! -s "$T/err" ] && [ "$(wc -l <"$T/out")" = 3 ]
 check "mon | head: ends on the closed pipe, exit 0"
 if [ -w /dev/full ]; then
-	"$PW" -b "$V" mon -q N3 --pulse 1k,count=1 >/dev/full 2>"$T/err"
+	pw -b "$V" mon -q N3 --pulse 1k,count=1 >/dev/full 2>"$T/err"
 	rc=$?
 	expect_runtime "mon: a failed write is a runtime error" "write: No space left"
 fi
@@ -721,9 +744,9 @@ grep -Eq '^N3 total=20 rising=20 falling=20 lost=0 elapsed=[0-9.]+s rate=[0-9.]+
 	[ "$rc" = 0 ]
 check "count on the real clock: a finite train, exact" "$(cat "$T/out" "$T/err")"
 for sig in INT TERM; do
-	"$PW" -b "$R" count N3 --pulse 100 >"$T/out" 2>"$T/err" &
+	$WRAP "$PW" -b "$R" count N3 --pulse 100 >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 0.5
+	wait_ready "$pid"
 	kill -"$sig" "$pid"
 	wait "$pid"
 	rc=$?
@@ -738,13 +761,13 @@ grep -q "$(printf '\r')" "$T/out"
 check "count: no live line when stdout is not a terminal"
 
 if [ "$have_python" = 1 ]; then
-	python3 - "$PW" "$R" <<'EOF'
+	python3 - "$R" $WRAP "$PW" <<'EOF'
 # The live line needs a terminal: run count on a pty.
 import os, pty, sys
-pw, board = sys.argv[1], sys.argv[2]
+board, cmd = sys.argv[1], sys.argv[2:]
 pid, fd = pty.fork()
 if pid == 0:
-    os.execv(pw, [pw, "-b", board, "count", "N3", "--pulse", "1k,count=700"])
+    os.execvp(cmd[0], cmd + ["-b", board, "count", "N3", "--pulse", "1k,count=700"])
 out = b""
 while True:
     try:
@@ -795,9 +818,9 @@ run -b "$V" count N3 N4 --pulse 1k,count=3
 no_leaks "count with generators leaves nothing open"
 for c in "set N2=1" "mon N3 --pulse 100" "count N3 --wire N2 --pulse 100"; do
 	# shellcheck disable=SC2086 # the words of $c are the arguments
-	"$PW" -b "$R" $c >"$T/out" 2>"$T/err" &
+	$WRAP "$PW" -b "$R" $c >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 0.3
+	wait_ready "$pid"
 	kill -INT "$pid"
 	wait "$pid"
 	rc=$?
