@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pinwatch.h>
 
@@ -93,13 +94,14 @@ int main(int argc, char **argv)
 		if (done)
 			break;
 	}
-	/* The train is over; let the worker take what is still pending. */
+	/* The train is over; give the worker up to a second for what is
+	 * still pending. */
 	for (int i = 0; i < 100; i++) {
 		if (pinwatch_watch_stats(watcher, watch, &st))
 			return fail("stats");
 		if (st.rising + st.lost >= pulses)
 			break;
-		pinwatch_sim_pulse_wait(board, gen, 10);
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 	}
 	pinwatch_sim_pulse_stop(board, gen);
 	pinwatch_watcher_stop(watcher);
