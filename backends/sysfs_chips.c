@@ -71,7 +71,8 @@ static int load_one(struct sysfs_state *st, const char *name, long num,
 		return ret;
 	if (sysfs_parse_int(buf, 1, SYSFS_MAX_NGPIO, &v) < 0)
 		return bad(st, name, "ngpio", buf, "a number of lines, 1 to 65535");
-	if ((long)c->base + v - 1 > INT_MAX)
+	/* long long: on 32-bit targets long is int, and the sum would overflow */
+	if ((long long)c->base + v - 1 > INT_MAX)
 		return bad(st, name, "ngpio", buf, "base + ngpio within the int range");
 	c->ngpio = (unsigned)v;
 
