@@ -11,7 +11,8 @@
  * same-direction edges in a row.
  *
  * Layout: sysfs_chips.c reads the banks, sysfs_dir.c finds a line's exported
- * directory, sysfs_attr.c does the file I/O; this file is the ops table.
+ * directory, sysfs_edges.c watches edges, sysfs_attr.c does the file I/O;
+ * this file is the ops table, boards and line requests.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -202,7 +203,7 @@ static int sysfs_line_info(void *state, unsigned bank, unsigned offset,
 
 /* ----------------------------------------------------------------- lines */
 
-static void relpath(char *buf, size_t len, const struct sysfs_line *l, const char *file)
+void sysfs_line_path(char *buf, size_t len, const struct sysfs_line *l, const char *file)
 {
 	snprintf(buf, len, "%s/%s", l->dir, file);
 }
@@ -220,11 +221,11 @@ static int unsupported(const struct pw_line_config *cfg)
 	return 0;
 }
 
-static int write_line_attr(struct sysfs_line *l, const char *file, const char *text)
+int sysfs_line_write(struct sysfs_line *l, const char *file, const char *text)
 {
 	char rel[SYSFS_NAME_MAX + 16];
 
-	relpath(rel, sizeof(rel), l, file);
+	sysfs_line_path(rel, sizeof(rel), l, file);
 	int ret = sysfs_write_attr(l->st, rel, text);
 	if (ret < 0)
 		pw_detail("cannot write '%s' to %s/%s", text, l->st->root, rel);
@@ -248,7 +249,7 @@ static int pwrite_value(struct sysfs_line *l, int value)
  * logical, so the raw level is the logical one through active_low. */
 static int configure(struct sysfs_line *l, const struct pw_line_config *cfg)
 {
-	int ret = write_line_attr(l, "active_low", cfg->active_low ? "1" : "0");
+	int ret = sysfs_line_write(l, "active_low", cfg->active_low ? "1" : "0");
 
 	if (ret == -ENOENT && !cfg->active_low)
 		ret = 0;    /* kernels before 2.6.33 have no active_low */
@@ -263,7 +264,7 @@ static int configure(struct sysfs_line *l, const struct pw_line_config *cfg)
 	const char *dir = "in";
 	if (cfg->direction == PINWATCH_DIR_OUTPUT)
 		dir = (cfg->value ^ cfg->active_low) ? "high" : "low";
-	ret = write_line_attr(l, "direction", dir);
+	ret = sysfs_line_write(l, "direction", dir);
 	l->has_direction = ret != -ENOENT;
 	if (ret == -ENOENT) {
 		/* No direction file: the driver fixed the direction.  An
@@ -304,7 +305,7 @@ static int attempt(struct sysfs_line *l, const struct pw_line_config *cfg,
 	}
 	if (l->value_fd < 0) {
 		int out = cfg->direction == PINWATCH_DIR_OUTPUT;
-		relpath(rel, sizeof(rel), l, "value");
+		sysfs_line_path(rel, sizeof(rel), l, "value");
 		int fd = openat(st->rootfd, rel, (out ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		if (fd < 0) {
 			ret = -errno;
@@ -408,7 +409,6 @@ static void unlink_line(struct sysfs_line *l)
 /* Undo what this process did: close, and unexport only what we exported. */
 static void drop_line(struct sysfs_line *l)
 {
-	pw_fd_close(&l->edge_fd);
 	pw_fd_close(&l->value_fd);
 	if (l->ours) {
 		char num[16];
@@ -441,6 +441,8 @@ static int sysfs_request(void *state, unsigned bank, unsigned offset,
 	l->global = st->chips[bank].base + (int)offset; /* no overflow: checked at load */
 	l->value_fd = -1;
 	l->edge_fd = -1;
+	l->ep_fd = -1;
+	l->uevent_fd = -1;
 
 	/* Listed before exporting, so a second request of the line from
 	 * this board is refused even while the first one waits for udev. */
@@ -464,15 +466,13 @@ static int sysfs_request(void *state, unsigned bank, unsigned offset,
 	return 0;
 }
 
-static void sysfs_edges_disable(void *line);
-
 static void sysfs_release(void *line)
 {
 	struct sysfs_line *l = line;
 
 	if (!l)
 		return;
-	if (l->edge_fd >= 0)
+	if (l->ep_fd >= 0)
 		sysfs_edges_disable(l);
 	drop_line(l);
 }
@@ -516,7 +516,7 @@ static int sysfs_reconfigure(void *line, const struct pw_line_config *cfg)
 		 * concurrently reads one file or the other, never a closed
 		 * or reused descriptor. */
 		char rel[SYSFS_NAME_MAX + 16];
-		relpath(rel, sizeof(rel), l, "value");
+		sysfs_line_path(rel, sizeof(rel), l, "value");
 		int fd = openat(l->st->rootfd, rel, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
 			ret = -errno;
@@ -532,127 +532,12 @@ static int sysfs_reconfigure(void *line, const struct pw_line_config *cfg)
 	return configure(l, cfg);
 }
 
-/* ----------------------------------------------------------------- edges */
-
-static const char *edge_text(int edges)
-{
-	switch (edges) {
-	case PINWATCH_EDGE_RISING:
-		return "rising";
-	case PINWATCH_EDGE_FALLING:
-		return "falling";
-	default:
-		return "both";
-	}
-}
-
-static int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
-{
-	struct sysfs_line *l = line;
-	struct sysfs_state *st = l->st;
-	char rel[SYSFS_NAME_MAX + 16];
-	int ret;
-
-	if (ec->edges < PINWATCH_EDGE_RISING || ec->edges > PINWATCH_EDGE_BOTH)
-		return -EINVAL;
-	if (l->edge_fd >= 0)
-		return -EBUSY;
-	relpath(rel, sizeof(rel), l, "edge");
-	if (faccessat(st->rootfd, rel, F_OK, 0) < 0) {
-		ret = -errno;
-		if (ret == -ENOENT) {
-			pw_detail("no %s/%s: the driver gives this line no interrupt, so sysfs cannot report its edges",
-				  st->root, rel);
-			ret = -EOPNOTSUPP;
-		}
-		return ret;
-	}
-	/* Someone else's export keeps its edge setting once we are done. */
-	l->saved_edge[0] = '\0';
-	if (!l->ours && sysfs_read_attr(st, rel, l->saved_edge, sizeof(l->saved_edge)) < 0)
-		l->saved_edge[0] = '\0';
-
-	/* A separate descriptor: the readiness belongs to the open file, so
-	 * a get() on value_fd never eats an edge meant for the watch. */
-	relpath(rel, sizeof(rel), l, "value");
-	int fd = openat(st->rootfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		pw_detail("cannot open %s/%s", st->root, rel);
-		return ret;
-	}
-	pw_fd_own(fd, "sysfs edge value");
-	/* A fresh sysfs file polls ready until read once: read it now, before
-	 * edges are on, so the first wake is a real edge and none is eaten. */
-	ret = sysfs_pread_value(fd);
-	if (ret < 0) {
-		pw_detail("cannot read %s/%s", st->root, rel);
-		pw_fd_close(&fd);
-		return ret == -EBADMSG ? -EIO : ret;
-	}
-	ret = write_line_attr(l, "edge", edge_text(ec->edges));
-	if (ret < 0) {
-		pw_fd_close(&fd);
-		return ret;
-	}
-	l->edges = ec->edges;
-	l->edge_fd = fd;
-	*fdp = fd;
-	return 0;
-}
-
-static void sysfs_edges_disable(void *line)
-{
-	struct sysfs_line *l = line;
-
-	if (l->edge_fd < 0)
-		return;
-	/* Failure means the device is gone: nothing left to turn off. */
-	(void)write_line_attr(l, "edge",
-			      !l->ours && l->saved_edge[0] ? l->saved_edge : "none");
-	pw_fd_close(&l->edge_fd);
-	l->edges = 0;
-}
-
-/* One wake, one event: sysfs coalesces every edge since the last read into
- * one notification, and the level read now is all there is to know. */
-static int sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n)
-{
-	struct sysfs_line *l = line;
-	int v;
-
-	if (!n)
-		return 0;
-	v = sysfs_pread_value(l->edge_fd);
-	if (v == -EAGAIN)
-		return 0;
-	if (v == -ENODEV || v == -ENXIO || v == -EIO) {
-		pw_detail("%s/%s/value: the device is gone", l->st->root, l->dir);
-		return -ENODEV;
-	}
-	if (v == -EBADMSG) {
-		pw_detail("unexpected contents in %s/%s/value", l->st->root, l->dir);
-		return -EIO;
-	}
-	if (v < 0) {
-		pw_detail("cannot read %s/%s/value", l->st->root, l->dir);
-		return v;
-	}
-	ev[0].timestamp_ns = pw_monotonic_ns();
-	ev[0].seqno = 0;
-	if (l->edges == PINWATCH_EDGE_BOTH)
-		ev[0].edge = v ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING;
-	else
-		ev[0].edge = l->edges;
-	return 1;
-}
-
 const struct pw_backend_ops pw_backend_sysfs = {
 	.name = "sysfs",
 	.arg_is_profile = 0,
 	.options = sysfs_options,
-	/* value files always poll readable; an edge is POLLPRI (+POLLERR) */
-	.watch_events = EPOLLPRI,
+	/* the watched descriptor is an epoll set (sysfs_edges.c) */
+	.watch_events = EPOLLIN,
 	.probe = sysfs_probe,
 	.open = sysfs_open,
 	.close = sysfs_close,

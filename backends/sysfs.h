@@ -62,10 +62,34 @@ struct sysfs_line {
 	int has_direction;          /* no direction file: the driver fixed it */
 	int direction;
 	int active_low;
-	int edge_fd;                /* edges: value again, O_NONBLOCK, watched */
+	int edge_fd;                /* edges: value again, O_NONBLOCK */
+	int ep_fd;                  /* the watched descriptor: edge_fd + uevent_fd */
+	int uevent_fd;              /* kernel uevents (removal), -1 if unavailable */
+	dev_t edge_dev;             /* the value file watched, to notice it gone */
+	ino_t edge_ino;
 	int edges;                  /* PINWATCH_EDGE_*, 0: off */
 	char saved_edge[16];        /* someone else's edge setting, restored */
 };
+
+/* --------------------------------------------------------------- sysfs.c */
+
+/* "DIR/FILE" of a line, relative to the root. */
+PW_HIDDEN void sysfs_line_path(char *buf, size_t len, const struct sysfs_line *l,
+			       const char *file);
+/* Write TEXT to a line's FILE; the detail names the file on failure. */
+PW_HIDDEN int sysfs_line_write(struct sysfs_line *l, const char *file, const char *text);
+
+/* --------------------------------------------------------- sysfs_edges.c */
+
+PW_HIDDEN int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fd);
+PW_HIDDEN void sysfs_edges_disable(void *line);
+PW_HIDDEN int sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n);
+/* The parts, for the tests' fake trees (whose regular files cannot be
+ * polled): set the edge file (remembering someone else's setting), put it
+ * back, and turn one wake into one event read from edge_fd. */
+PW_HIDDEN int sysfs_edge_set(struct sysfs_line *l, int edges);
+PW_HIDDEN void sysfs_edge_restore(struct sysfs_line *l);
+PW_HIDDEN int sysfs_edge_event(struct sysfs_line *l, struct pw_raw_event *ev);
 
 /* ------------------------------------------------------------ sysfs_attr.c */
 

@@ -7,10 +7,11 @@
  * way the kernel (and udev) would — asynchronously, so the backend's
  * appearance retry is what finds it.
  *
- * What a fake tree cannot show, and where it is shown instead (tests/vm):
- * the kernel's EBUSY answer to export (here: a line exported beforehand),
- * POLLPRI readiness (regular files cannot be put in epoll; the edge ops are
- * called directly here), and ENODEV from a vanished device.
+ * What a fake tree cannot show, and where it is shown instead (tests/vm:
+ * the conformance suite and guest.d/30-sysfs-*): the kernel's EBUSY answer
+ * to export (here: a line exported beforehand), POLLPRI readiness (regular
+ * files cannot be polled; the edge parts are called one by one here), and
+ * the removal of a watched line (uevents).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -922,7 +923,7 @@ START_TEST(edges_through_the_ops)
 	struct pw_line_config cfg = { .consumer = "t" };
 	struct sysfs_line *l;
 	void *line;
-	char vrel[64], erel[64];
+	char vrel[64], erel[64], path[PATH_MAX];
 	snprintf(vrel, sizeof(vrel), "gpio%d/value", PIOC_BASE + 1);
 	snprintf(erel, sizeof(erel), "gpio%d/edge", PIOC_BASE + 1);
 	direct_open(&d);
@@ -931,6 +932,21 @@ START_TEST(edges_through_the_ops)
 	ck_assert_int_eq(fcntl(l->value_fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	ck_assert_int_eq(fcntl(l->value_fd, F_GETFL) & O_ACCMODE, O_RDONLY);
 
+	/* A plain file cannot be polled: enabling fails before the edge file
+	 * is touched, and leaves no descriptor behind. */
+	struct pw_edge_config both = { .edges = PINWATCH_EDGE_BOTH };
+	int fds = tu_count_fds(), fd = -1;
+	ck_assert_int_eq(pw_backend_sysfs.edges_enable(line, &both, &fd), -EPERM);
+	ck_assert_msg(strstr(why(-EPERM), "cannot poll"), "%s", pinwatch_last_error());
+	ck_assert_str_eq(get(erel), "none");
+	ck_assert_int_eq(tu_count_fds(), fds);
+	ck_assert_int_eq(l->ep_fd, -1);
+	ck_assert_int_eq(l->edge_fd, -1);
+
+	/* The rest, part by part, on a descriptor opened as enable opens it. */
+	snprintf(path, sizeof(path), "%s/%s", root, vrel);
+	l->edge_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ck_assert_int_ge(l->edge_fd, 0);
 	static const struct { int edges; const char *text; int value, want; } cases[] = {
 		{ PINWATCH_EDGE_BOTH, "both", 1, PINWATCH_EDGE_RISING },
 		{ PINWATCH_EDGE_BOTH, "both", 0, PINWATCH_EDGE_FALLING },
@@ -940,45 +956,36 @@ START_TEST(edges_through_the_ops)
 		{ PINWATCH_EDGE_FALLING, "falling", 1, PINWATCH_EDGE_FALLING },
 	};
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++) {
-		struct pw_edge_config ec = { .edges = cases[i].edges };
-		struct pw_raw_event ev[4];
-		int fd = -1;
-		ck_assert_msg(pw_backend_sysfs.edges_enable(line, &ec, &fd) == 0, "%s", why(-1));
-		ck_assert_int_ge(fd, 0);
-		ck_assert_int_ne(fd, l->value_fd);   /* get() never eats an edge */
-		int fl = fcntl(fd, F_GETFL);
-		ck_assert_int_eq(fl & O_ACCMODE, O_RDONLY);
-		ck_assert_int_eq(fl & O_NONBLOCK, O_NONBLOCK);
-		ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+		struct pw_raw_event ev;
+		ck_assert_int_eq(sysfs_edge_set(l, cases[i].edges), 0);
 		ck_assert_str_eq(get(erel), cases[i].text);
 		put(vrel, cases[i].value ? "1\n" : "0\n", 0644);
 		uint64_t before = pw_monotonic_ns();
-		ck_assert_int_eq(pw_backend_sysfs.read_events(line, ev, 4), 1);
-		ck_assert_int_eq(ev[0].edge, cases[i].want);
-		ck_assert_uint_eq(ev[0].seqno, 0);
-		ck_assert_uint_ge(ev[0].timestamp_ns, before);
-		ck_assert_uint_le(ev[0].timestamp_ns, pw_monotonic_ns());
+		ck_assert_int_eq(sysfs_edge_event(l, &ev), 1);
+		ck_assert_int_eq(ev.edge, cases[i].want);
+		ck_assert_uint_eq(ev.seqno, 0);
+		ck_assert_uint_ge(ev.timestamp_ns, before);
+		ck_assert_uint_le(ev.timestamp_ns, pw_monotonic_ns());
 		/* a short read ("1" without its newline) is enough */
 		put(vrel, "1", 0644);
-		ck_assert_int_eq(pw_backend_sysfs.read_events(line, ev, 1), 1);
+		ck_assert_int_eq(sysfs_edge_event(l, &ev), 1);
 		/* garbage is an error the core reports, not an edge */
 		put(vrel, "x\n", 0644);
-		ck_assert_int_eq(pw_backend_sysfs.read_events(line, ev, 1), -EIO);
+		ck_assert_int_eq(sysfs_edge_event(l, &ev), -EIO);
 		ck_assert_msg(strstr(why(-EIO), "unexpected contents"), "%s", pinwatch_last_error());
 		put(vrel, "", 0644);
-		ck_assert_int_eq(pw_backend_sysfs.read_events(line, ev, 1), -EIO);
+		ck_assert_int_eq(sysfs_edge_event(l, &ev), -EIO);
 		put(vrel, "0\n", 0644);
-		pw_backend_sysfs.edges_disable(line);
+		sysfs_edge_restore(l);
 		ck_assert_str_eq(get(erel), "none");
-		ck_assert_int_eq(fcntl(fd, F_GETFD), -1);   /* closed */
 	}
+	close(l->edge_fd);
+	l->edge_fd = -1;
+
 	/* a line without an edge file has no interrupt */
-	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s", root, erel);
 	ck_assert_int_eq(unlink(path), 0);
-	struct pw_edge_config ec = { .edges = PINWATCH_EDGE_BOTH };
-	int fd = -1;
-	ck_assert_int_eq(pw_backend_sysfs.edges_enable(line, &ec, &fd), -EOPNOTSUPP);
+	ck_assert_int_eq(pw_backend_sysfs.edges_enable(line, &both, &fd), -EOPNOTSUPP);
 	ck_assert_msg(strstr(why(-EOPNOTSUPP), "no interrupt"), "%s", pinwatch_last_error());
 	pw_backend_sysfs.release(line);
 	direct_close(&d);
@@ -1001,11 +1008,9 @@ START_TEST(edges_of_someone_elses_line)
 	void *line;
 	direct_open(&d);
 	ck_assert_msg(pw_backend_sysfs.request(d.state, 1, 1, &cfg, &line) == 0, "%s", why(-1));
-	struct pw_edge_config ec = { .edges = PINWATCH_EDGE_BOTH };
-	int fd;
-	ck_assert_int_eq(pw_backend_sysfs.edges_enable(line, &ec, &fd), 0);
+	ck_assert_int_eq(sysfs_edge_set(line, PINWATCH_EDGE_BOTH), 0);
 	ck_assert_str_eq(get(erel), "both");
-	pw_backend_sysfs.edges_disable(line);
+	sysfs_edge_restore(line);
 	ck_assert_str_eq(get(erel), "rising");   /* theirs again */
 	pw_backend_sysfs.release(line);
 	ck_assert_str_eq(get("unexport"), "");
