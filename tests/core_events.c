@@ -3,6 +3,8 @@
  * seqno, copied contexts, debounce, the three ways to consume. */
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

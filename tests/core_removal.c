@@ -94,7 +94,7 @@ static void *watcher_freer(void *arg)
 START_TEST(t_close_and_free_wait_for_callback)
 {
 	pinwatch_board *b;
-	struct freer f = { { 0 } };
+	struct freer f = { .h = { 0 } };
 	struct pinwatch_watch_config cfg = { .callback = held_cb, .ctx = &f.h };
 	pthread_t t;
 
