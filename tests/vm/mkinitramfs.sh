@@ -21,6 +21,9 @@ fi
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/pinwatch-vm-root.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+# mktemp made it 0700, and it becomes the guest's /: tests that drop root
+# privileges must still be able to reach /dev, /tmp and the programs.
+chmod 755 "$root"
 mkdir -p "$root/bin" "$root/pw/bin" "$root/pw/guest.d" "$root/usr/bin" \
 	"$root/lib" "$root/root" "$root/sys" "$root/proc" "$root/dev" "$root/tmp"
 libpath=
