@@ -19,8 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "chardev.h"
 
@@ -48,6 +51,13 @@ struct cd_line {
 	 * watch's numbers start at 1 and a gap is a loss the kernel reported. */
 	uint32_t kseq_last;
 	uint64_t seq, seq_base;
+	/* While edges are on: the descriptor the core watches is ep, an epoll
+	 * set of the request's descriptor and ino, an inotify watch on the
+	 * chip's device node.  Kernels up to 6.1 at least do not wake a line's
+	 * pollers when its chip goes away, so without ino an idle watch on an
+	 * unplugged chip would wait forever; its node's removal wakes us and
+	 * the read that follows reports ENODEV. */
+	int ep, ino;
 };
 
 /* ------------------------------------------------------------ discovery */
@@ -192,7 +202,9 @@ int pw_chardev_parse_arg(const char *arg, char **dir, char **chip)
 		*slash = '\0';
 		list_chips(*chip[0] ? *chip : "/", found, sizeof(found));
 		*slash = '/';
-		if (found[0])
+		if (err == -EACCES)
+			pw_detail("%s: a directory on the way is not searchable by this user", *chip);
+		else if (found[0])
 			pw_detail("%s: no such device (there is: %s)", *chip, found);
 		else
 			pw_detail("%s: no such device", *chip);
@@ -214,20 +226,24 @@ static void explain_access(const char *path)
 {
 	struct stat st;
 	struct group gr, *grp = NULL;
-	char buf[1024];
+	char buf[1024], gname[32];
 
 	if (stat(path, &st) < 0) {
 		pw_detail("%s: permission denied", path);
 		return;
 	}
 	getgrgid_r(st.st_gid, &gr, buf, sizeof(buf), &grp);
-	if (grp && st.st_gid != 0 && (st.st_mode & 0060))
+	/* A system without a group database (an initramfs) still has gids. */
+	if (grp)
+		snprintf(gname, sizeof(gname), "%s", grp->gr_name);
+	else
+		snprintf(gname, sizeof(gname), "%u", (unsigned)st.st_gid);
+	if (st.st_gid != 0 && (st.st_mode & 0060))
 		pw_detail("%s is group '%s', mode %03o: add the user to that group (usermod -aG %s USER, then log in again) or add a udev rule",
-			  path, grp->gr_name, (unsigned)(st.st_mode & 0777), grp->gr_name);
+			  path, gname, (unsigned)(st.st_mode & 0777), gname);
 	else
 		pw_detail("%s is mode %03o, group %s: add a udev rule (KERNEL==\"gpiochip*\", GROUP=\"gpio\", MODE=\"0660\") and add the user to group gpio",
-			  path, (unsigned)(st.st_mode & 0777),
-			  grp ? grp->gr_name : "?");
+			  path, (unsigned)(st.st_mode & 0777), gname);
 }
 
 static void explain_open(const char *path, int err)
@@ -443,6 +459,31 @@ static int cd_line_info(void *state, unsigned bank, unsigned offset,
 
 /* ---------------------------------------------------------------- lines */
 
+static void gone_watch_stop(struct cd_line *l)
+{
+	pw_fd_close(&l->ep);
+	pw_fd_close(&l->ino);
+}
+
+/* The descriptor for the core: the request's own, plus the node's removal
+ * when inotify allows (without it, only the kernel's own wake-ups count). */
+static int gone_watch_start(struct cd_line *l, int reqfd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	l->ino = pw_fd_own(inotify_init1(IN_NONBLOCK | IN_CLOEXEC), "chardev: chip node watch");
+	l->ep = pw_fd_own(epoll_create1(EPOLL_CLOEXEC), "chardev: line epoll");
+	if (l->ino < 0 || l->ep < 0 ||
+	    inotify_add_watch(l->ino, l->board->banks[l->bank].path,
+			      IN_ATTRIB | IN_DELETE_SELF) < 0 ||
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, reqfd, &ev) < 0 ||
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, l->ino, &ev) < 0) {
+		gone_watch_stop(l);
+		return reqfd;
+	}
+	return l->ep;
+}
+
 static int cd_request(void *state, unsigned bank, unsigned offset,
 		      const struct pw_line_config *cfg, void **line)
 {
@@ -463,6 +504,7 @@ static int cd_request(void *state, unsigned bank, unsigned offset,
 	l->board = b;
 	l->bank = bank;
 	l->offset = offset;
+	l->ep = l->ino = -1;
 	pthread_mutex_init(&l->mu, NULL);
 	*line = l;
 	return 0;
@@ -474,6 +516,7 @@ static void cd_release(void *line)
 
 	if (!l)
 		return;
+	gone_watch_stop(l);  /* the core disables edges first; never leak */
 	pw_cd_release(l->req);
 	pthread_mutex_destroy(&l->mu);
 	free(l);
@@ -560,7 +603,7 @@ static int cd_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
 		l->kseq_last = 0;  /* a new kernel request counts from 1 again */
 	if (rc >= 0) {
 		l->seq_base = l->seq;
-		*fd = pw_cd_fd(l->req);
+		*fd = gone_watch_start(l, pw_cd_fd(l->req));
 	}
 	pthread_mutex_unlock(&l->mu);
 	return rc < 0 ? explain_line(l->board, l->bank, l->offset, rc) : 0;
@@ -572,9 +615,11 @@ static void cd_edges_disable(void *line)
 	struct pw_raw_event drain[PW_CD_READ_MAX];
 
 	pthread_mutex_lock(&l->mu);
-	/* Detection off first, then take what the kernel had queued: a later
-	 * watch must not get this one's stale edges, and the sequence numbers
-	 * they carry must be counted so the next watch does not see a gap. */
+	/* Our epoll set first: the request's descriptor may be replaced. */
+	gone_watch_stop(l);
+	/* Detection off, then take what the kernel had queued: a later watch
+	 * must not get this one's stale edges, and the sequence numbers they
+	 * carry must be counted so the next watch does not see a gap. */
 	if (pw_cd_edges_disable(l->req) == 0)
 		while (read_locked(l, drain, PW_ARRAY_SIZE(drain)) > 0)
 			;
@@ -586,6 +631,13 @@ static int cd_read_events(void *line, struct pw_raw_event *ev, size_t n)
 	struct cd_line *l = line;
 
 	pthread_mutex_lock(&l->mu);
+	if (l->ino >= 0) {
+		/* Consume the node's news (level-triggered: else the loop would
+		 * spin); whether the chip is gone, the read below tells. */
+		char buf[sizeof(struct inotify_event) + NAME_MAX + 1];
+		while (read(l->ino, buf, sizeof(buf)) > 0)
+			;
+	}
 	int rc = read_locked(l, ev, n);
 	pthread_mutex_unlock(&l->mu);
 	if (rc == -ENODEV || rc == -ENXIO)
