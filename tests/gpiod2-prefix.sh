@@ -8,11 +8,13 @@
 #   tests/gpiod2-prefix.sh DIR
 #   PKG_CONFIG_PATH=DIR/usr/lib/<multiarch>/pkgconfig /path/to/configure
 #
-# The .pc file is rewritten to point into DIR and to add an rpath, so the
-# programs built against it run (on the host, and in the VM, where the rig
-# copies the libraries ldd shows) without LD_LIBRARY_PATH.  Needs the
-# bookworm-backports suite in the apt sources (Suites: line of the Debian
-# entry in /etc/apt/sources.list.d/debian.sources) and apt-get update.
+# The .pc file is rewritten to point into DIR.  The prefix keeps only the
+# static libgpiod.a for linking: programs built against it carry libgpiod
+# inside and run anywhere — on the host, under qemu-user for a cross build,
+# and in the VM rig, whose guest mounts a tmpfs over /tmp and so could not
+# serve a shared library from a DIR under /tmp.  Needs the bookworm-backports
+# suite in the apt sources (Suites: line of the Debian entry in
+# /etc/apt/sources.list.d/debian.sources) and apt-get update.
 # Environment: GPIOD2_SUITE (default bookworm-backports), DEB_ARCH (default:
 # the build machine's; e.g. armel to unpack for a cross build).
 set -eu
@@ -59,14 +61,14 @@ if [ ! -f "$pc" ]; then
 	echo "$0: $pc missing after unpacking" >&2
 	exit 1
 fi
-# prefix=/usr -> the private copy; the rpath lets binaries find libgpiod.so.3.
-sed -i -e "s|^prefix=.*|prefix=$dir/usr|" \
-	-e 's|^Libs: -L${libdir} -lgpiod$|Libs: -L${libdir} -Wl,-rpath,${libdir} -lgpiod|' \
-	"$pc"
-grep -q -- '-rpath' "$pc" || {
-	echo "$0: unexpected Libs: line in $pc" >&2
+sed -i -e "s|^prefix=.*|prefix=$dir/usr|" "$pc"
+libdir=$dir/usr/lib/$multiarch
+if [ ! -f "$libdir/libgpiod.a" ]; then
+	echo "$0: $libdir/libgpiod.a missing after unpacking" >&2
 	exit 1
-}
+fi
+# No shared objects: -lgpiod then links libgpiod.a.
+rm -f "$libdir"/libgpiod.so* "$libdir"/libgpiodcxx.so*
 
 version=$(PKG_CONFIG_PATH=$pcdir pkg-config --modversion libgpiod)
 echo "libgpiod $version unpacked into $dir"
