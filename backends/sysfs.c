@@ -15,6 +15,7 @@
  * this file is the ops table, boards and line requests.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,13 @@
 #include "sysfs.h"
 
 static const char *const sysfs_options[] = { "retry_ms", NULL };
+
+/* Every line requested through sysfs in this process, on any board.  sysfs
+ * itself would let two boards share a line — and the one that exported it
+ * would unexport it under the other — so a second request is -EBUSY here,
+ * as the kernel makes it on chardev. */
+static pthread_mutex_t held_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct sysfs_line *held;
 
 /* ------------------------------------------------------------------ board */
 
@@ -41,7 +49,6 @@ static void sysfs_close(void *state)
 	if (!st)
 		return;
 	pw_fd_close(&st->rootfd);
-	pthread_mutex_destroy(&st->mu);
 	free(st->chips);
 	free(st);
 }
@@ -65,7 +72,6 @@ static int sysfs_open(const struct pw_open_args *args, void **state)
 	if (!st)
 		return -ENOMEM;
 	st->rootfd = -1;
-	pthread_mutex_init(&st->mu, NULL);
 	st->retry_ms = (unsigned)retry;
 	if (strlen(root) >= sizeof(st->root)) {
 		pw_detail("sysfs root path too long (at most %zu bytes)", sizeof(st->root) - 1);
@@ -85,6 +91,13 @@ static int sysfs_open(const struct pw_open_args *args, void **state)
 		goto err;
 	}
 	pw_fd_own(st->rootfd, "sysfs root");
+	struct stat sb;
+	if (fstat(st->rootfd, &sb) < 0) {
+		ret = -errno;
+		goto err;
+	}
+	st->root_dev = sb.st_dev;
+	st->root_ino = sb.st_ino;
 	if (faccessat(st->rootfd, "export", F_OK, 0) < 0) {
 		ret = -errno;
 		pw_detail("no %s/export: not a sysfs GPIO directory", root);
@@ -145,10 +158,11 @@ static int check_line(const struct sysfs_state *st, unsigned bank, unsigned offs
 	return 0;
 }
 
-static struct sysfs_line *held_locked(struct sysfs_state *st, unsigned bank, unsigned offset)
+static struct sysfs_line *held_locked(const struct sysfs_state *st, int global)
 {
-	for (struct sysfs_line *l = st->lines; l; l = l->next)
-		if (l->bank == bank && l->offset == offset)
+	for (struct sysfs_line *l = held; l; l = l->next)
+		if (l->global == global && l->st->root_dev == st->root_dev &&
+		    l->st->root_ino == st->root_ino)
 			return l;
 	return NULL;
 }
@@ -186,11 +200,11 @@ static int sysfs_line_info(void *state, unsigned bank, unsigned offset,
 	out->used = 0;
 	out->consumer[0] = '\0';
 
-	pthread_mutex_lock(&st->mu);
-	struct sysfs_line *l = held_locked(st, bank, offset);
+	pthread_mutex_lock(&held_mu);
+	struct sysfs_line *l = held_locked(st, st->chips[bank].base + (int)offset);
 	if (l && l->dir[0])
 		snprintf(dir, sizeof(dir), "%s", l->dir);
-	pthread_mutex_unlock(&st->mu);
+	pthread_mutex_unlock(&held_mu);
 	if (!dir[0] && sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0)
 		return 0;   /* not exported: free, as far as sysfs can tell */
 	/* Exported lines are requested by the kernel on behalf of "sysfs";
@@ -395,15 +409,13 @@ out:
 
 static void unlink_line(struct sysfs_line *l)
 {
-	struct sysfs_state *st = l->st;
-
-	pthread_mutex_lock(&st->mu);
-	for (struct sysfs_line **pp = &st->lines; *pp; pp = &(*pp)->next)
+	pthread_mutex_lock(&held_mu);
+	for (struct sysfs_line **pp = &held; *pp; pp = &(*pp)->next)
 		if (*pp == l) {
 			*pp = l->next;
 			break;
 		}
-	pthread_mutex_unlock(&st->mu);
+	pthread_mutex_unlock(&held_mu);
 }
 
 /* Undo what this process did: close, and unexport only what we exported. */
@@ -444,18 +456,18 @@ static int sysfs_request(void *state, unsigned bank, unsigned offset,
 	l->ep_fd = -1;
 	l->uevent_fd = -1;
 
-	/* Listed before exporting, so a second request of the line from
-	 * this board is refused even while the first one waits for udev. */
-	pthread_mutex_lock(&st->mu);
-	if (held_locked(st, bank, offset)) {
-		pthread_mutex_unlock(&st->mu);
+	/* Listed before exporting, so a second request of the line is
+	 * refused even while the first one waits for udev. */
+	pthread_mutex_lock(&held_mu);
+	if (held_locked(st, l->global)) {
+		pthread_mutex_unlock(&held_mu);
 		free(l);
-		pw_detail("the line is already requested on this board");
+		pw_detail("the line is already requested in this process");
 		return -EBUSY;
 	}
-	l->next = st->lines;
-	st->lines = l;
-	pthread_mutex_unlock(&st->mu);
+	l->next = held;
+	held = l;
+	pthread_mutex_unlock(&held_mu);
 
 	ret = export_line(l, cfg);
 	if (ret < 0) {

@@ -11,7 +11,6 @@
 #ifndef PINWATCH_SYSFS_H
 #define PINWATCH_SYSFS_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -46,13 +45,13 @@ struct sysfs_state {
 	unsigned retry_ms;
 	struct sysfs_chip *chips;   /* sorted by base; read-only after open */
 	unsigned nchips;
-	pthread_mutex_t mu;         /* guards lines */
-	struct sysfs_line *lines;   /* requested by this board */
+	dev_t root_dev;             /* the root's identity: two boards on one */
+	ino_t root_ino;             /* root share the lines they request */
 };
 
 struct sysfs_line {
 	struct sysfs_state *st;
-	struct sysfs_line *next;
+	struct sysfs_line *next;    /* in the process-wide list (sysfs.c) */
 	unsigned bank, offset;
 	int global;
 	char dir[SYSFS_NAME_MAX];   /* the exported directory's name */

@@ -537,9 +537,15 @@ START_TEST(export_unexport_bookkeeping)
 	ck_assert_str_eq(li.consumer, "sysfs");
 	ck_assert_int_eq(li.direction, PINWATCH_DIR_INPUT);
 
-	/* one line, one request per board */
+	/* one line, one request per process: on this board, and on another
+	 * board of the same root (which would otherwise share the export and
+	 * have it unexported under it) */
 	pinwatch_pin *again;
 	ck_assert_int_eq(pinwatch_pin_open(b, "PC1", NULL, &again), -EBUSY);
+	pinwatch_board *b2 = open_board(NULL);
+	ck_assert_int_eq(pinwatch_pin_open(b2, "gpiochip928:1", NULL, &again), -EBUSY);
+	assert_error_has("already requested in this process");
+	pinwatch_board_close(b2);
 	ck_assert_int_eq(EXPORTED(num), 1);
 
 	pinwatch_pin_close(p);
