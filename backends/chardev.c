@@ -143,7 +143,8 @@ int pw_chardev_scan(const char *dir, char ***paths, size_t *n)
 		free(ents);
 		return err;
 	}
-	qsort(ents, count, sizeof(*ents), entry_cmp);
+	if (count)  /* qsort wants an array, even of nothing */
+		qsort(ents, count, sizeof(*ents), entry_cmp);
 	for (size_t i = 0; i < count; i++)
 		(*paths)[i] = ents[i].path;
 	*n = count;
