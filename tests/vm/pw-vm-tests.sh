@@ -13,6 +13,7 @@
 # CK_RUN_CASE, ...) come from the host through vm.env.
 
 bin=${PINWATCH_BIN_DIR:-/pw/bin}
+. /pw/gpiosim.sh
 guest_d=${PINWATCH_VM_GUEST_D:-/pw/guest.d}
 step_timeout=${PINWATCH_VM_STEP_TIMEOUT:-600}
 summary=
@@ -44,11 +45,18 @@ run_bounded() {
 	return $rc
 }
 
-# step ID NAME CMD...: run one step, record its result as ID=pass|FAIL in the
-# summary (IDs have no spaces: conformance:sysfs, guest.d/10-banks).
+# step ID NAME CMD...: run one step on fresh gpio-sim chips, record its
+# result as ID=pass|FAIL in the summary (IDs have no spaces:
+# conformance:sysfs, guest.d/10-banks).
 step() {
 	id=$1 name=$2
 	shift 2
+	if ! gpiosim_reset; then
+		echo "-- $name: FAIL (could not re-create the gpio-sim chips)"
+		failed=1
+		summary="$summary $id=FAIL"
+		return
+	fi
 	rcfile=/tmp/pw-vm-step.rc
 	t0=$(date +%s)
 	# The Check summary line gets the step's name just above it; the exit
