@@ -26,13 +26,22 @@ trap 'rm -rf "$root"' EXIT
 chmod 755 "$root"
 mkdir -p "$root/bin" "$root/pw/bin" "$root/pw/guest.d" "$root/usr/bin" \
 	"$root/lib" "$root/root" "$root/sys" "$root/proc" "$root/dev" "$root/tmp"
-libpath=
 
-# Copy the libraries LDD_CMD... reports into the root, at the host's paths.
+# Copy the libraries LDD_CMD... reports into the root: a system library at
+# its host path; one from elsewhere (a private libgpiod prefix through
+# LD_LIBRARY_PATH, an uninstalled libpinwatch.so) into /pw/lib, which goes
+# on the guest's LD_LIBRARY_PATH: the guest has no ld.so.cache, the program
+# may have no RUNPATH, and a build tree under /tmp would be hidden by the
+# guest's tmpfs there.
 copy_libs() {
 	"$@" 2>/dev/null | awk '/=> \// { print $3 } /^[ \t]*\// { print $1 }' |
 	while read -r lib; do
-		[ -e "$root$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+		case ${lib%/*} in
+		/lib|/lib64|/usr/lib|/usr/lib64|/lib/*-linux-gnu*|/usr/lib/*-linux-gnu*)
+			dest=$lib ;;
+		*)	dest=/pw/lib/${lib##*/} ;;
+		esac
+		[ -e "$root$dest" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$dest"
 	done
 }
 
@@ -44,14 +53,13 @@ add_program() {
 		copy_libs ldd "$1"
 	elif grep -q 'libtool' "$1" 2>/dev/null; then
 		# --enable-shared: the real program is in .libs and finds the
-		# uninstalled libpinwatch only through LD_LIBRARY_PATH.
+		# uninstalled libpinwatch only through LD_LIBRARY_PATH (copy_libs).
 		dir=$(dirname "$1")
 		real=$dir/.libs/lt-$name
 		[ -x "$real" ] || real=$dir/.libs/$name
 		[ -x "$real" ] || die "$1: libtool wrapper without its program"
 		install -D -m 755 "$real" "$root$2/$name"
 		copy_libs "$builddir/libtool" --mode=execute ldd "$1"
-		libpath="$libpath:$(cd "$builddir" && pwd)/.libs"
 	fi
 }
 
@@ -80,7 +88,7 @@ done
 [ "$nprog" -gt 0 ] || die "no programs in $builddir/tests, tests/vm or tools: run make first"
 
 cp "$envfile" "$root/pw/vm.env"
-[ -z "$libpath" ] || echo "export LD_LIBRARY_PATH='${libpath#:}'" >>"$root/pw/vm.env"
+[ ! -d "$root/pw/lib" ] || echo "export LD_LIBRARY_PATH=/pw/lib" >>"$root/pw/vm.env"
 
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 	gzip -1 >"$out.tmp"
