@@ -84,7 +84,7 @@ static int load_one(struct sysfs_state *st, const char *name, long num,
 	for (const char *p = buf; *p; p++)
 		if (!isprint((unsigned char)*p))
 			return bad(st, name, "label", buf, "printable text");
-	snprintf(c->label, sizeof(c->label), "%s", buf);
+	memcpy(c->label, buf, strlen(buf) + 1);   /* length checked above */
 
 	struct stat sb;
 	char rel[SYSFS_NAME_MAX + 16];
