@@ -160,7 +160,7 @@ START_TEST(t_copied_context)
 	pinwatch_pin *pins[100];
 	pinwatch_watcher *w;
 	pinwatch_watch_id ids[100];
-	char name[16];
+	char name[32];
 
 	memset(seen_by, 0, sizeof(seen_by));
 	ck_assert_int_eq(pinwatch_board_open("sim,lines=128,clock=virtual", &b), 0);

@@ -312,18 +312,19 @@ static void fk_defaults(void)
 	fk.udev_ms = -1;
 }
 
-static int fk_count(const int *list, int n, int num)
+/* n is read under the lock too: the fake kernel appends from its thread. */
+static int fk_count(const int *list, const int *n, int num)
 {
 	int c = 0;
 	pthread_mutex_lock(&fk.mu);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < *n; i++)
 		c += list[i] == num;
 	pthread_mutex_unlock(&fk.mu);
 	return c;
 }
 
-#define EXPORTED(num) fk_count(fk.exported, fk.nexported, (num))
-#define UNEXPORTED(num) fk_count(fk.unexported, fk.nunexported, (num))
+#define EXPORTED(num) fk_count(fk.exported, &fk.nexported, (num))
+#define UNEXPORTED(num) fk_count(fk.unexported, &fk.nunexported, (num))
 
 /* Unexport is written at close; the fake kernel sees it a moment later.
  * Wait (boundedly) until NUM was unexported N times in all. */
