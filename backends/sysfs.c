@@ -103,7 +103,7 @@ static int sysfs_open(const struct pw_open_args *args, void **state)
 		pw_detail("no %s/export: not a sysfs GPIO directory", root);
 		goto err;
 	}
-	ret = sysfs_chips_load(st, args->profile);
+	ret = pw_sysfs_chips_load(st, args->profile);
 	if (ret < 0)
 		goto err;
 	*state = st;
@@ -174,10 +174,10 @@ static void read_config(const struct sysfs_state *st, const char *dir,
 	char rel[SYSFS_NAME_MAX + 16], buf[16];
 
 	snprintf(rel, sizeof(rel), "%s/direction", dir);
-	if (sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
+	if (pw_sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
 		out->direction = strcmp(buf, "out") ? PINWATCH_DIR_INPUT : PINWATCH_DIR_OUTPUT;
 	snprintf(rel, sizeof(rel), "%s/active_low", dir);
-	if (sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
+	if (pw_sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
 		out->active_low = !strcmp(buf, "1");
 }
 
@@ -205,7 +205,7 @@ static int sysfs_line_info(void *state, unsigned bank, unsigned offset,
 	if (l && l->dir[0])
 		snprintf(dir, sizeof(dir), "%s", l->dir);
 	pthread_mutex_unlock(&held_mu);
-	if (!dir[0] && sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0)
+	if (!dir[0] && pw_sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0)
 		return 0;   /* not exported: free, as far as sysfs can tell */
 	/* Exported lines are requested by the kernel on behalf of "sysfs";
 	 * a line requested through chardev shows as free here. */
@@ -217,7 +217,7 @@ static int sysfs_line_info(void *state, unsigned bank, unsigned offset,
 
 /* ----------------------------------------------------------------- lines */
 
-void sysfs_line_path(char *buf, size_t len, const struct sysfs_line *l, const char *file)
+void pw_sysfs_line_path(char *buf, size_t len, const struct sysfs_line *l, const char *file)
 {
 	snprintf(buf, len, "%s/%s", l->dir, file);
 }
@@ -235,12 +235,12 @@ static int unsupported(const struct pw_line_config *cfg)
 	return 0;
 }
 
-int sysfs_line_write(struct sysfs_line *l, const char *file, const char *text)
+int pw_sysfs_line_write(struct sysfs_line *l, const char *file, const char *text)
 {
 	char rel[SYSFS_NAME_MAX + 16];
 
-	sysfs_line_path(rel, sizeof(rel), l, file);
-	int ret = sysfs_write_attr(l->st, rel, text);
+	pw_sysfs_line_path(rel, sizeof(rel), l, file);
+	int ret = pw_sysfs_write_attr(l->st, rel, text);
 	if (ret < 0)
 		pw_detail("cannot write '%s' to %s/%s", text, l->st->root, rel);
 	return ret;
@@ -263,7 +263,7 @@ static int pwrite_value(struct sysfs_line *l, int value)
  * logical, so the raw level is the logical one through active_low. */
 static int configure(struct sysfs_line *l, const struct pw_line_config *cfg)
 {
-	int ret = sysfs_line_write(l, "active_low", cfg->active_low ? "1" : "0");
+	int ret = pw_sysfs_line_write(l, "active_low", cfg->active_low ? "1" : "0");
 
 	if (ret == -ENOENT && !cfg->active_low)
 		ret = 0;    /* kernels before 2.6.33 have no active_low */
@@ -278,7 +278,7 @@ static int configure(struct sysfs_line *l, const struct pw_line_config *cfg)
 	const char *dir = "in";
 	if (cfg->direction == PINWATCH_DIR_OUTPUT)
 		dir = (cfg->value ^ cfg->active_low) ? "high" : "low";
-	ret = sysfs_line_write(l, "direction", dir);
+	ret = pw_sysfs_line_write(l, "direction", dir);
 	l->has_direction = ret != -ENOENT;
 	if (ret == -ENOENT) {
 		/* No direction file: the driver fixed the direction.  An
@@ -309,7 +309,7 @@ static int attempt(struct sysfs_line *l, const struct pw_line_config *cfg,
 	int ret;
 
 	if (!l->dir[0]) {
-		ret = sysfs_find_dir(st, &st->chips[l->bank], l->offset, l->ours ? snap : NULL, l->dir);
+		ret = pw_sysfs_find_dir(st, &st->chips[l->bank], l->offset, l->ours ? snap : NULL, l->dir);
 		if (ret == -ENOENT)
 			pw_detail("no directory for GPIO %d appeared under %s", l->global, st->root);
 		if (ret < 0) {
@@ -319,7 +319,7 @@ static int attempt(struct sysfs_line *l, const struct pw_line_config *cfg,
 	}
 	if (l->value_fd < 0) {
 		int out = cfg->direction == PINWATCH_DIR_OUTPUT;
-		sysfs_line_path(rel, sizeof(rel), l, "value");
+		pw_sysfs_line_path(rel, sizeof(rel), l, "value");
 		int fd = openat(st->rootfd, rel, (out ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		if (fd < 0) {
 			ret = -errno;
@@ -349,19 +349,19 @@ static int export_line(struct sysfs_line *l, const struct pw_line_config *cfg)
 
 	/* Exported already (by hand, by another program): use it, and never
 	 * unexport it.  The kernel would answer EBUSY anyway. */
-	if (sysfs_find_dir(st, c, l->offset, NULL, l->dir) < 0) {
+	if (pw_sysfs_find_dir(st, c, l->offset, NULL, l->dir) < 0) {
 		l->dir[0] = '\0';
-		ret = sysfs_snapshot_take(st, &snap);
+		ret = pw_sysfs_snapshot_take(st, &snap);
 		if (ret < 0)
 			return ret;
 		snprintf(num, sizeof(num), "%d", l->global);
-		ret = sysfs_write_attr(st, "export", num);
+		ret = pw_sysfs_write_attr(st, "export", num);
 		if (ret == 0) {
 			l->ours = 1;
 		} else if (ret == -EBUSY) {
 			/* Exported between our look and our write, or
 			 * requested by a driver or a chardev user. */
-			if (sysfs_find_dir(st, c, l->offset, NULL, l->dir) < 0) {
+			if (pw_sysfs_find_dir(st, c, l->offset, NULL, l->dir) < 0) {
 				l->dir[0] = '\0';
 				pw_detail("GPIO %d is in use: requested by a kernel driver or a chardev user (the kernel refused to export it)",
 					  l->global);
@@ -399,11 +399,11 @@ static int export_line(struct sysfs_line *l, const struct pw_line_config *cfg)
 			break;
 		}
 		uint64_t left_ms = (deadline - now) / 1000000u + 1;
-		sysfs_sleep_ms(left_ms < step_ms ? (unsigned)left_ms : step_ms);
+		pw_sysfs_sleep_ms(left_ms < step_ms ? (unsigned)left_ms : step_ms);
 		step_ms = step_ms < 5 ? step_ms * 2 : 10;
 	}
 out:
-	sysfs_snapshot_free(&snap);
+	pw_sysfs_snapshot_free(&snap);
 	return ret;
 }
 
@@ -426,7 +426,7 @@ static void drop_line(struct sysfs_line *l)
 		char num[16];
 		snprintf(num, sizeof(num), "%d", l->global);
 		/* Nothing to report to: the line is gone either way. */
-		(void)sysfs_write_attr(l->st, "unexport", num);
+		(void)pw_sysfs_write_attr(l->st, "unexport", num);
 	}
 	unlink_line(l);
 	free(l);
@@ -485,14 +485,14 @@ static void sysfs_release(void *line)
 	if (!l)
 		return;
 	if (l->ep_fd >= 0)
-		sysfs_edges_disable(l);
+		pw_sysfs_edges_disable(l);
 	drop_line(l);
 }
 
 static int sysfs_get(void *line)
 {
 	struct sysfs_line *l = line;
-	int v = sysfs_pread_value(l->value_fd);
+	int v = pw_sysfs_pread_value(l->value_fd);
 
 	if (v == -EBADMSG) {
 		pw_detail("unexpected contents in %s/%s/value", l->st->root, l->dir);
@@ -528,7 +528,7 @@ static int sysfs_reconfigure(void *line, const struct pw_line_config *cfg)
 		 * concurrently reads one file or the other, never a closed
 		 * or reused descriptor. */
 		char rel[SYSFS_NAME_MAX + 16];
-		sysfs_line_path(rel, sizeof(rel), l, "value");
+		pw_sysfs_line_path(rel, sizeof(rel), l, "value");
 		int fd = openat(l->st->rootfd, rel, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {
 			ret = -errno;
@@ -563,7 +563,7 @@ const struct pw_backend_ops pw_backend_sysfs = {
 	.get = sysfs_get,
 	.set = sysfs_set,
 	.reconfigure = sysfs_reconfigure,
-	.edges_enable = sysfs_edges_enable,
-	.edges_disable = sysfs_edges_disable,
-	.read_events = sysfs_read_events,
+	.edges_enable = pw_sysfs_edges_enable,
+	.edges_disable = pw_sysfs_edges_disable,
+	.read_events = pw_sysfs_read_events,
 };

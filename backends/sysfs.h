@@ -6,7 +6,7 @@
  * on the root (default /sys/class/gpio): the root is the only user text that
  * ever becomes part of a path, and it is opened once, at board open.  Every
  * other path component is a constant, a number, or a directory name read
- * from the root itself and checked by sysfs_name_ok().
+ * from the root itself and checked by pw_sysfs_name_ok().
  */
 #ifndef PINWATCH_SYSFS_H
 #define PINWATCH_SYSFS_H
@@ -73,48 +73,48 @@ struct sysfs_line {
 /* --------------------------------------------------------------- sysfs.c */
 
 /* "DIR/FILE" of a line, relative to the root. */
-PW_HIDDEN void sysfs_line_path(char *buf, size_t len, const struct sysfs_line *l,
+PW_HIDDEN void pw_sysfs_line_path(char *buf, size_t len, const struct sysfs_line *l,
 			       const char *file);
 /* Write TEXT to a line's FILE; the detail names the file on failure. */
-PW_HIDDEN int sysfs_line_write(struct sysfs_line *l, const char *file, const char *text);
+PW_HIDDEN int pw_sysfs_line_write(struct sysfs_line *l, const char *file, const char *text);
 
 /* --------------------------------------------------------- sysfs_edges.c */
 
-PW_HIDDEN int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fd);
-PW_HIDDEN void sysfs_edges_disable(void *line);
-PW_HIDDEN int sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n);
+PW_HIDDEN int pw_sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fd);
+PW_HIDDEN void pw_sysfs_edges_disable(void *line);
+PW_HIDDEN int pw_sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n);
 /* The parts, for the tests' fake trees (whose regular files cannot be
  * polled): set the edge file (remembering someone else's setting), put it
  * back, and turn one wake into one event read from edge_fd. */
-PW_HIDDEN int sysfs_edge_set(struct sysfs_line *l, int edges);
-PW_HIDDEN void sysfs_edge_restore(struct sysfs_line *l);
-PW_HIDDEN int sysfs_edge_event(struct sysfs_line *l, struct pw_raw_event *ev);
+PW_HIDDEN int pw_sysfs_edge_set(struct sysfs_line *l, int edges);
+PW_HIDDEN void pw_sysfs_edge_restore(struct sysfs_line *l);
+PW_HIDDEN int pw_sysfs_edge_event(struct sysfs_line *l, struct pw_raw_event *ev);
 
 /* ------------------------------------------------------------ sysfs_attr.c */
 
 /* 1 if NAME may be used as a path component under the root. */
-PW_HIDDEN int sysfs_name_ok(const char *name);
+PW_HIDDEN int pw_sysfs_name_ok(const char *name);
 /* Read a small attribute ("DIR/FILE" relative to the root) into buf, without
  * the trailing newline.  0 or -errno (with a detail naming the file). */
-PW_HIDDEN int sysfs_read_attr(const struct sysfs_state *st, const char *rel,
+PW_HIDDEN int pw_sysfs_read_attr(const struct sysfs_state *st, const char *rel,
 			      char *buf, size_t len);
 /* Write TEXT to an attribute.  0 or -errno; no detail: callers say why. */
-PW_HIDDEN int sysfs_write_attr(const struct sysfs_state *st, const char *rel,
+PW_HIDDEN int pw_sysfs_write_attr(const struct sysfs_state *st, const char *rel,
 			       const char *text);
 /* Parse a decimal int in [min, max] from an attribute's text. */
-PW_HIDDEN int sysfs_parse_int(const char *text, long min, long max, long *out);
+PW_HIDDEN int pw_sysfs_parse_int(const char *text, long min, long max, long *out);
 /* 0/1 from a value file's first byte (pread at 0: no shared offset, so two
  * threads may read one descriptor), -EBADMSG if it is neither, or -errno;
  * EINTR is retried, a short read is enough. */
-PW_HIDDEN int sysfs_pread_value(int fd);
+PW_HIDDEN int pw_sysfs_pread_value(int fd);
 /* Sleep about ms milliseconds (the retry loop's step). */
-PW_HIDDEN void sysfs_sleep_ms(unsigned ms);
+PW_HIDDEN void pw_sysfs_sleep_ms(unsigned ms);
 
 /* ----------------------------------------------------------- sysfs_chips.c */
 
 /* Scan the root for gpiochipN, read and check base/label/ngpio, sort by
  * base; profile gives line prefixes by label (may be NULL). */
-PW_HIDDEN int sysfs_chips_load(struct sysfs_state *st, const struct pw_profile *profile);
+PW_HIDDEN int pw_sysfs_chips_load(struct sysfs_state *st, const struct pw_profile *profile);
 
 /* ------------------------------------------------------------- sysfs_dir.c */
 
@@ -124,12 +124,12 @@ struct sysfs_snapshot {
 	size_t n;
 };
 
-PW_HIDDEN int sysfs_snapshot_take(const struct sysfs_state *st, struct sysfs_snapshot *s);
-PW_HIDDEN void sysfs_snapshot_free(struct sysfs_snapshot *s);
+PW_HIDDEN int pw_sysfs_snapshot_take(const struct sysfs_state *st, struct sysfs_snapshot *s);
+PW_HIDDEN void pw_sysfs_snapshot_free(struct sysfs_snapshot *s);
 /* Find the exported directory of a line: gpioN, or a named one.  With snap,
  * also an entry of this chip that appeared since the snapshot.  0 with
  * out filled, -ENOENT if not (yet) exported, -EEXIST if ambiguous. */
-PW_HIDDEN int sysfs_find_dir(const struct sysfs_state *st, const struct sysfs_chip *c,
+PW_HIDDEN int pw_sysfs_find_dir(const struct sysfs_state *st, const struct sysfs_chip *c,
 			     unsigned offset, const struct sysfs_snapshot *snap,
 			     char out[SYSFS_NAME_MAX]);
 

@@ -11,7 +11,7 @@
 
 #include "sysfs.h"
 
-int sysfs_name_ok(const char *name)
+int pw_sysfs_name_ok(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -23,7 +23,7 @@ int sysfs_name_ok(const char *name)
 	return 1;
 }
 
-int sysfs_read_attr(const struct sysfs_state *st, const char *rel, char *buf, size_t len)
+int pw_sysfs_read_attr(const struct sysfs_state *st, const char *rel, char *buf, size_t len)
 {
 	size_t got = 0;
 	int fd, err = 0;
@@ -58,7 +58,7 @@ int sysfs_read_attr(const struct sysfs_state *st, const char *rel, char *buf, si
 	return 0;
 }
 
-int sysfs_write_attr(const struct sysfs_state *st, const char *rel, const char *text)
+int pw_sysfs_write_attr(const struct sysfs_state *st, const char *rel, const char *text)
 {
 	size_t len = strlen(text), done = 0;
 	int fd, err = 0;
@@ -85,7 +85,7 @@ int sysfs_write_attr(const struct sysfs_state *st, const char *rel, const char *
 	return err;
 }
 
-int sysfs_parse_int(const char *text, long min, long max, long *out)
+int pw_sysfs_parse_int(const char *text, long min, long max, long *out)
 {
 	const char *s = text;
 	char *end;
@@ -103,7 +103,7 @@ int sysfs_parse_int(const char *text, long min, long max, long *out)
 	return 0;
 }
 
-int sysfs_pread_value(int fd)
+int pw_sysfs_pread_value(int fd)
 {
 	char buf[8];
 	ssize_t r;
@@ -119,7 +119,7 @@ int sysfs_pread_value(int fd)
 	return buf[0] == '1';
 }
 
-void sysfs_sleep_ms(unsigned ms)
+void pw_sysfs_sleep_ms(unsigned ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
 

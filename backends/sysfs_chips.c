@@ -26,7 +26,7 @@ static int chip_entry(const char *name, long *num)
 
 	if (strncmp(name, "gpiochip", strlen("gpiochip")) || strlen(name) >= SYSFS_CHIP_NAME_MAX)
 		return 0;
-	return sysfs_parse_int(digits, 0, INT_MAX, num) == 0;
+	return pw_sysfs_parse_int(digits, 0, INT_MAX, num) == 0;
 }
 
 static int read_attr_of(const struct sysfs_state *st, const char *chip, const char *attr,
@@ -35,7 +35,7 @@ static int read_attr_of(const struct sysfs_state *st, const char *chip, const ch
 	char rel[SYSFS_NAME_MAX + 16];
 
 	snprintf(rel, sizeof(rel), "%s/%s", chip, attr);
-	return sysfs_read_attr(st, rel, buf, len);
+	return pw_sysfs_read_attr(st, rel, buf, len);
 }
 
 static int bad(const struct sysfs_state *st, const char *chip, const char *attr,
@@ -58,7 +58,7 @@ static int load_one(struct sysfs_state *st, const char *name, long num,
 	ret = read_attr_of(st, name, "base", buf, sizeof(buf));
 	if (ret < 0)
 		return ret;
-	if (sysfs_parse_int(buf, 0, INT_MAX, &v) < 0)
+	if (pw_sysfs_parse_int(buf, 0, INT_MAX, &v) < 0)
 		return bad(st, name, "base", buf, "a line number, 0 or more");
 	/* The kernel names the entry after the base: a mismatch means the
 	 * tree is not what we think it is. */
@@ -69,7 +69,7 @@ static int load_one(struct sysfs_state *st, const char *name, long num,
 	ret = read_attr_of(st, name, "ngpio", buf, sizeof(buf));
 	if (ret < 0)
 		return ret;
-	if (sysfs_parse_int(buf, 1, SYSFS_MAX_NGPIO, &v) < 0)
+	if (pw_sysfs_parse_int(buf, 1, SYSFS_MAX_NGPIO, &v) < 0)
 		return bad(st, name, "ngpio", buf, "a number of lines, 1 to 65535");
 	/* long long: on 32-bit targets long is int, and the sum would overflow */
 	if ((long long)c->base + v - 1 > INT_MAX)
@@ -107,7 +107,7 @@ static int by_base(const void *a, const void *b)
 	return (x->base > y->base) - (x->base < y->base);
 }
 
-int sysfs_chips_load(struct sysfs_state *st, const struct pw_profile *profile)
+int pw_sysfs_chips_load(struct sysfs_state *st, const struct pw_profile *profile)
 {
 	struct sysfs_chip *chips = NULL;
 	size_t n = 0, cap = 0;

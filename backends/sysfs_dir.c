@@ -47,7 +47,7 @@ static int numbered(const char *name)
 /* export, unexport and the chips are not line directories. */
 static int line_entry_name(const char *name)
 {
-	return sysfs_name_ok(name) && strcmp(name, "export") && strcmp(name, "unexport") &&
+	return pw_sysfs_name_ok(name) && strcmp(name, "export") && strcmp(name, "unexport") &&
 	       strncmp(name, "gpiochip", 8);
 }
 
@@ -120,7 +120,7 @@ static DIR *open_root(const struct sysfs_state *st)
 	return d;
 }
 
-int sysfs_snapshot_take(const struct sysfs_state *st, struct sysfs_snapshot *s)
+int pw_sysfs_snapshot_take(const struct sysfs_state *st, struct sysfs_snapshot *s)
 {
 	size_t cap = 0;
 	struct dirent *de;
@@ -141,7 +141,7 @@ int sysfs_snapshot_take(const struct sysfs_state *st, struct sysfs_snapshot *s)
 			void *grown = realloc(s->names, ncap * sizeof(*s->names));
 			if (!grown) {
 				closedir(d);
-				sysfs_snapshot_free(s);
+				pw_sysfs_snapshot_free(s);
 				return -ENOMEM;
 			}
 			s->names = grown;
@@ -154,7 +154,7 @@ int sysfs_snapshot_take(const struct sysfs_state *st, struct sysfs_snapshot *s)
 	return 0;
 }
 
-void sysfs_snapshot_free(struct sysfs_snapshot *s)
+void pw_sysfs_snapshot_free(struct sysfs_snapshot *s)
 {
 	free(s->names);
 	s->names = NULL;
@@ -205,7 +205,7 @@ static int by_appearance(const struct sysfs_state *st, const struct sysfs_chip *
 	return -EEXIST;
 }
 
-int sysfs_find_dir(const struct sysfs_state *st, const struct sysfs_chip *c,
+int pw_sysfs_find_dir(const struct sysfs_state *st, const struct sysfs_chip *c,
 		   unsigned offset, const struct sysfs_snapshot *snap,
 		   char out[SYSFS_NAME_MAX])
 {

@@ -41,33 +41,33 @@ static const char *edge_text(int edges)
 	}
 }
 
-int sysfs_edge_set(struct sysfs_line *l, int edges)
+int pw_sysfs_edge_set(struct sysfs_line *l, int edges)
 {
 	char rel[SYSFS_NAME_MAX + 16];
 
 	/* Someone else's export gets its edge setting back when we are done. */
 	l->saved_edge[0] = '\0';
-	sysfs_line_path(rel, sizeof(rel), l, "edge");
-	if (!l->ours && sysfs_read_attr(l->st, rel, l->saved_edge, sizeof(l->saved_edge)) < 0)
+	pw_sysfs_line_path(rel, sizeof(rel), l, "edge");
+	if (!l->ours && pw_sysfs_read_attr(l->st, rel, l->saved_edge, sizeof(l->saved_edge)) < 0)
 		l->saved_edge[0] = '\0';
-	int ret = sysfs_line_write(l, "edge", edge_text(edges));
+	int ret = pw_sysfs_line_write(l, "edge", edge_text(edges));
 	if (ret == 0)
 		l->edges = edges;
 	return ret;
 }
 
-void sysfs_edge_restore(struct sysfs_line *l)
+void pw_sysfs_edge_restore(struct sysfs_line *l)
 {
 	/* Failure means the line is gone: nothing left to turn off. */
-	(void)sysfs_line_write(l, "edge", !l->ours && l->saved_edge[0] ? l->saved_edge : "none");
+	(void)pw_sysfs_line_write(l, "edge", !l->ours && l->saved_edge[0] ? l->saved_edge : "none");
 	l->edges = 0;
 }
 
 /* One wake, one event: sysfs folds every edge since the last read into one
  * notification, and the level read now is all there is to know of them. */
-int sysfs_edge_event(struct sysfs_line *l, struct pw_raw_event *ev)
+int pw_sysfs_edge_event(struct sysfs_line *l, struct pw_raw_event *ev)
 {
-	int v = sysfs_pread_value(l->edge_fd);
+	int v = pw_sysfs_pread_value(l->edge_fd);
 
 	if (v == -EAGAIN)
 		return 0;
@@ -130,7 +130,7 @@ static int watch_open(struct sysfs_line *l)
 
 	/* A descriptor of its own: readiness belongs to the open file, so a
 	 * get() on value_fd never eats an edge meant for the watch. */
-	sysfs_line_path(rel, sizeof(rel), l, "value");
+	pw_sysfs_line_path(rel, sizeof(rel), l, "value");
 	l->edge_fd = pw_fd_own(openat(st->rootfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC),
 			       "sysfs edge value");
 	if (l->edge_fd < 0 || fstat(l->edge_fd, &sb) < 0) {
@@ -142,7 +142,7 @@ static int watch_open(struct sysfs_line *l)
 	l->edge_ino = sb.st_ino;
 	/* A fresh sysfs file polls ready until read once: read it now, before
 	 * edges are on, so the first wake is a real edge and none is eaten. */
-	ret = sysfs_pread_value(l->edge_fd);
+	ret = pw_sysfs_pread_value(l->edge_fd);
 	if (ret < 0) {
 		pw_detail("cannot read %s/%s", st->root, rel);
 		ret = ret == -EBADMSG ? -EIO : ret;
@@ -167,7 +167,7 @@ err:
 	return ret;
 }
 
-int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
+int pw_sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
 {
 	struct sysfs_line *l = line;
 	char rel[SYSFS_NAME_MAX + 16];
@@ -177,7 +177,7 @@ int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
 		return -EINVAL;
 	if (l->ep_fd >= 0)
 		return -EBUSY;
-	sysfs_line_path(rel, sizeof(rel), l, "edge");
+	pw_sysfs_line_path(rel, sizeof(rel), l, "edge");
 	if (faccessat(l->st->rootfd, rel, F_OK, 0) < 0) {
 		ret = -errno;
 		if (ret == -ENOENT) {
@@ -190,7 +190,7 @@ int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
 	ret = watch_open(l);
 	if (ret < 0)
 		return ret;
-	ret = sysfs_edge_set(l, ec->edges);
+	ret = pw_sysfs_edge_set(l, ec->edges);
 	if (ret < 0) {
 		watch_close(l);
 		return ret;
@@ -199,13 +199,13 @@ int sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
 	return 0;
 }
 
-void sysfs_edges_disable(void *line)
+void pw_sysfs_edges_disable(void *line)
 {
 	struct sysfs_line *l = line;
 
 	if (l->ep_fd < 0)
 		return;
-	sysfs_edge_restore(l);
+	pw_sysfs_edge_restore(l);
 	watch_close(l);
 }
 
@@ -248,12 +248,12 @@ static int uevents_say_gone(struct sysfs_line *l)
 		return 0;
 	char rel[SYSFS_NAME_MAX + 16];
 	struct stat sb;
-	sysfs_line_path(rel, sizeof(rel), l, "value");
+	pw_sysfs_line_path(rel, sizeof(rel), l, "value");
 	return fstatat(l->st->rootfd, rel, &sb, 0) < 0 || sb.st_dev != l->edge_dev ||
 	       sb.st_ino != l->edge_ino;
 }
 
-int sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n)
+int pw_sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n)
 {
 	struct sysfs_line *l = line;
 	struct epoll_event evs[2];
@@ -277,5 +277,5 @@ int sysfs_read_events(void *line, struct pw_raw_event *ev, size_t n)
 		pw_detail("%s/%s: the line was unexported or its device removed", l->st->root, l->dir);
 		return -ENODEV;
 	}
-	return edge ? sysfs_edge_event(l, ev) : 0;
+	return edge ? pw_sysfs_edge_event(l, ev) : 0;
 }

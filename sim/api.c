@@ -36,7 +36,7 @@ static int board_line(pinwatch_board *b, const char *name, const char *op,
 	ret = pw_board_resolve(b, name, &bank, &offset);
 	if (ret < 0)
 		return ret;
-	*l = sim_line_at(*sb, bank, offset);
+	*l = pw_sim_line_at(*sb, bank, offset);
 	if (!*l)
 		return pw_fail(-ERANGE, "sim %s: pin %s", op, name);
 	return 0;
@@ -65,7 +65,7 @@ PINWATCH_API int pinwatch_sim_drive(pinwatch_board *b, const char *name, int lev
 	ret = gone_locked(l);
 	if (ret == 0) {
 		l->ext = level;
-		sim_line_update(l, sim_now(sb));
+		pw_sim_line_update(l, pw_sim_now(sb));
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return ret < 0 ? pw_fail(ret, "sim: pin %s: drive", name) : 0;
@@ -102,7 +102,7 @@ PINWATCH_API int pinwatch_sim_wire(pinwatch_board *b, const char *out, const cha
 	if (ret == 0)
 		ret = gone_locked(li);
 	if (ret == 0)
-		ret = sim_wire(lo, li, sim_now(sb));
+		ret = pw_sim_wire(lo, li, pw_sim_now(sb));
 	pthread_mutex_unlock(&sb->mu);
 	return ret < 0 ? pw_fail(ret, "sim: wire %s -> %s", out, in) : 0;
 }
@@ -120,7 +120,7 @@ PINWATCH_API int pinwatch_sim_unwire(pinwatch_board *b, const char *in)
 		pw_detail("nothing is wired onto it");
 		ret = -ENOENT;
 	} else {
-		sim_unwire(l, sim_now(sb));
+		pw_sim_unwire(l, pw_sim_now(sb));
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return ret < 0 ? pw_fail(ret, "sim: pin %s: unwire", in) : 0;
@@ -138,7 +138,7 @@ PINWATCH_API int pinwatch_sim_pulse(pinwatch_board *b, const char *name,
 		return ret;
 	if (!spec || !gen_id)
 		return pw_fail(-EINVAL, "sim: pin %s: pulse: NULL spec or generator id", name);
-	ret = sim_gen_start(sb, l, spec, gen_id);
+	ret = pw_sim_gen_start(sb, l, spec, gen_id);
 	return ret < 0 ? pw_fail(ret, "sim: pin %s: pulse", name) : 0;
 }
 
@@ -149,7 +149,7 @@ PINWATCH_API int pinwatch_sim_pulse_stop(pinwatch_board *b, unsigned gen_id)
 
 	if (ret < 0)
 		return ret;
-	ret = sim_gen_stop(sb, gen_id);
+	ret = pw_sim_gen_stop(sb, gen_id);
 	return ret < 0 ? pw_fail(ret, "sim: generator %u: stop", gen_id) : 0;
 }
 
@@ -160,7 +160,7 @@ PINWATCH_API int pinwatch_sim_pulse_wait(pinwatch_board *b, unsigned gen_id, int
 
 	if (ret < 0)
 		return ret;
-	ret = sim_gen_wait(sb, gen_id, timeout_ms);
+	ret = pw_sim_gen_wait(sb, gen_id, timeout_ms);
 	return ret < 0 ? pw_fail(ret, "sim: generator %u: wait", gen_id) : ret;
 }
 
@@ -178,7 +178,7 @@ PINWATCH_API int pinwatch_sim_advance(pinwatch_board *b, uint64_t ns)
 	/* The whole step under the mutex: concurrent advances serialize and
 	 * every transition is played exactly once, in time order. */
 	pthread_mutex_lock(&sb->mu);
-	sim_advance_locked(sb, ns);
+	pw_sim_advance_locked(sb, ns);
 	pthread_mutex_unlock(&sb->mu);
 	return 0;
 }
@@ -193,7 +193,7 @@ PINWATCH_API int pinwatch_sim_now(pinwatch_board *b, uint64_t *ns)
 	if (!ns)
 		return pw_fail(-EINVAL, "sim: now: NULL result");
 	pthread_mutex_lock(&sb->mu);
-	*ns = sim_now(sb);
+	*ns = pw_sim_now(sb);
 	pthread_mutex_unlock(&sb->mu);
 	return 0;
 }
@@ -247,11 +247,11 @@ PINWATCH_API int pinwatch_sim_fault(pinwatch_board *b, const struct pinwatch_sim
 	}
 	pthread_mutex_lock(&sb->mu);
 	if (f->kind == PINWATCH_SIM_FAULT_CLEAR)
-		sim_fault_free_all(sb);
+		pw_sim_fault_free_all(sb);
 	else if (f->kind == PINWATCH_SIM_FAULT_BANK_GONE)
-		sim_bank_gone(&sb->banks[f->bank]);
+		pw_sim_bank_gone(&sb->banks[f->bank]);
 	else
-		ret = sim_fault_add(sb, f, !f->pin, bank, offset);
+		ret = pw_sim_fault_add(sb, f, !f->pin, bank, offset);
 	pthread_mutex_unlock(&sb->mu);
 	return ret < 0 ? pw_fail(ret, "sim: inject fault") : 0;
 }

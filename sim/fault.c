@@ -10,7 +10,7 @@
 
 #include "sim.h"
 
-int sim_fault_add(struct sim_board *sb, const struct pinwatch_sim_fault *f,
+int pw_sim_fault_add(struct sim_board *sb, const struct pinwatch_sim_fault *f,
 		  int any_line, unsigned bank, unsigned offset)
 {
 	struct sim_fault *nf = calloc(1, sizeof(*nf));
@@ -41,7 +41,7 @@ static int matches(const struct sim_fault *f, int op, const struct sim_line *l)
 	return l && l->bank->index == f->bank && l->offset == f->offset;
 }
 
-int sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
+int pw_sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
 		  int *short_read)
 {
 	struct sim_fault **pp = &sb->faults;
@@ -80,7 +80,7 @@ int sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
 	return ret;
 }
 
-void sim_fault_free_all(struct sim_board *sb)
+void pw_sim_fault_free_all(struct sim_board *sb)
 {
 	while (sb->faults) {
 		struct sim_fault *f = sb->faults;
@@ -89,7 +89,7 @@ void sim_fault_free_all(struct sim_board *sb)
 	}
 }
 
-void sim_bank_gone(struct sim_bank *bk)
+void pw_sim_bank_gone(struct sim_bank *bk)
 {
 	if (bk->gone)
 		return;

@@ -85,7 +85,7 @@ static void gen_play(struct sim_gen *g)
 	struct sim_line *l = g->line;
 
 	l->ext = g->next_level;
-	sim_line_update(l, g->next_t);
+	pw_sim_line_update(l, g->next_t);
 	gen_step(g);
 	if (g->done)
 		pthread_cond_broadcast(&g->sb->cv);
@@ -172,7 +172,7 @@ static struct sim_gen *gen_unlink(struct sim_board *sb, unsigned id)
 	return NULL;
 }
 
-int sim_gen_start(struct sim_board *sb, struct sim_line *l,
+int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
 		  const struct pinwatch_sim_pulse *spec, unsigned *id)
 {
 	struct sim_gen *g = calloc(1, sizeof(*g));
@@ -208,7 +208,7 @@ int sim_gen_start(struct sim_board *sb, struct sim_line *l,
 		ret = -EBUSY;
 		goto err;
 	}
-	g->t0 = sim_now(sb);
+	g->t0 = pw_sim_now(sb);
 	schedule_edge(g);
 	if (g->has_thread) {
 		/* It starts by waiting for the mutex we hold, so it finds the
@@ -227,7 +227,7 @@ int sim_gen_start(struct sim_board *sb, struct sim_line *l,
 	g->id = sb->next_gen_id++;
 	/* The source is connected: it holds the line low until it rises. */
 	l->ext = 0;
-	sim_line_update(l, g->t0);
+	pw_sim_line_update(l, g->t0);
 	l->gen = g;
 	g->next = sb->gens;
 	sb->gens = g;
@@ -253,7 +253,7 @@ static void gen_finish(struct sim_board *sb, struct sim_gen *g)
 	gen_free(g);
 }
 
-int sim_gen_stop(struct sim_board *sb, unsigned id)
+int pw_sim_gen_stop(struct sim_board *sb, unsigned id)
 {
 	pthread_mutex_lock(&sb->mu);
 	struct sim_gen *g = gen_unlink(sb, id);
@@ -266,7 +266,7 @@ int sim_gen_stop(struct sim_board *sb, unsigned id)
 	return 0;
 }
 
-void sim_gen_stop_all(struct sim_board *sb)
+void pw_sim_gen_stop_all(struct sim_board *sb)
 {
 	for (;;) {
 		pthread_mutex_lock(&sb->mu);
@@ -288,7 +288,7 @@ static struct sim_gen *gen_find(struct sim_board *sb, unsigned id)
 	return NULL;
 }
 
-int sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms)
+int pw_sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms)
 {
 	uint64_t deadline = 0;
 	int ret;
@@ -340,7 +340,7 @@ int sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms)
 	return ret;
 }
 
-void sim_advance_locked(struct sim_board *sb, uint64_t ns)
+void pw_sim_advance_locked(struct sim_board *sb, uint64_t ns)
 {
 	uint64_t target = sb->vnow + ns;
 

@@ -19,7 +19,7 @@ static const char *const sim_options[] = {
 	"banks", "lines", "clock", "buffer", "overflow", NULL
 };
 
-struct sim_line *sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset)
+struct sim_line *pw_sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset)
 {
 	if (bank >= sb->num_banks || offset >= sb->banks[bank].info.num_lines)
 		return NULL;
@@ -149,8 +149,8 @@ static void sim_close(void *state)
 	struct sim_board *sb = state;
 
 	/* Generators first: their threads touch the lines. */
-	sim_gen_stop_all(sb);
-	sim_fault_free_all(sb);
+	pw_sim_gen_stop_all(sb);
+	pw_sim_fault_free_all(sb);
 	/* The core releases every line before closing its board; anything
 	 * left would be a core bug, but its descriptors still close once. */
 	for (unsigned b = 0; b < sb->num_banks; b++)
@@ -161,7 +161,7 @@ static void sim_close(void *state)
 			line_edges_off(l, fds, &ring);
 			pw_fd_close(&fds[0]);
 			pw_fd_close(&fds[1]);
-			sim_ring_free(&ring);
+			pw_sim_ring_free(&ring);
 		}
 	free_board(sb);
 }
@@ -204,7 +204,7 @@ static int sim_line_info(void *state, unsigned bank, unsigned offset,
 			 struct pinwatch_line_info *out)
 {
 	struct sim_board *sb = state;
-	struct sim_line *l = sim_line_at(sb, bank, offset);
+	struct sim_line *l = pw_sim_line_at(sb, bank, offset);
 
 	if (!l)
 		return -ERANGE;
@@ -246,7 +246,7 @@ static int sim_request(void *state, unsigned bank, unsigned offset,
 		       const struct pw_line_config *cfg, void **line)
 {
 	struct sim_board *sb = state;
-	struct sim_line *l = sim_line_at(sb, bank, offset);
+	struct sim_line *l = pw_sim_line_at(sb, bank, offset);
 	int ret = 0;
 
 	if (!l)
@@ -254,7 +254,7 @@ static int sim_request(void *state, unsigned bank, unsigned offset,
 	pthread_mutex_lock(&sb->mu);
 	if (bank_gone(l))
 		ret = -ENODEV;
-	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_REQUEST, l, NULL)) < 0)
+	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_REQUEST, l, NULL)) < 0)
 		;
 	else if (l->requested) {
 		pw_detail("line is used by '%s'", l->consumer);
@@ -267,7 +267,7 @@ static int sim_request(void *state, unsigned bank, unsigned offset,
 	} else {
 		l->requested = 1;
 		apply_config(l, cfg);
-		sim_line_update(l, sim_now(sb));
+		pw_sim_line_update(l, pw_sim_now(sb));
 		*line = l;
 	}
 	pthread_mutex_unlock(&sb->mu);
@@ -301,11 +301,11 @@ static void sim_release(void *line)
 	l->drive = PINWATCH_DRIVE_PUSH_PULL;
 	l->consumer[0] = '\0';
 	/* No longer driven by us: the level falls back to wire/outside/pull. */
-	sim_line_update(l, sim_now(sb));
+	pw_sim_line_update(l, pw_sim_now(sb));
 	pthread_mutex_unlock(&sb->mu);
 	pw_fd_close(&fds[0]);
 	pw_fd_close(&fds[1]);
-	sim_ring_free(&ring);
+	pw_sim_ring_free(&ring);
 }
 
 static int sim_get(void *line)
@@ -317,7 +317,7 @@ static int sim_get(void *line)
 	pthread_mutex_lock(&sb->mu);
 	if (bank_gone(l))
 		ret = -ENODEV;
-	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_GET, l, NULL)) == 0)
+	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_GET, l, NULL)) == 0)
 		ret = l->level ^ l->active_low;
 	pthread_mutex_unlock(&sb->mu);
 	return ret;
@@ -332,14 +332,14 @@ static int sim_set(void *line, int value)
 	pthread_mutex_lock(&sb->mu);
 	if (bank_gone(l))
 		ret = -ENODEV;
-	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_SET, l, NULL)) < 0)
+	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_SET, l, NULL)) < 0)
 		;
 	else if (l->direction != PINWATCH_DIR_OUTPUT) {
 		pw_detail("line is an input");
 		ret = -EPERM;
 	} else {
 		l->out_value = (value ? 1 : 0) ^ l->active_low;
-		sim_line_update(l, sim_now(sb));
+		pw_sim_line_update(l, pw_sim_now(sb));
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return ret;
@@ -354,7 +354,7 @@ static int sim_reconfigure(void *line, const struct pw_line_config *cfg)
 	pthread_mutex_lock(&sb->mu);
 	if (bank_gone(l))
 		ret = -ENODEV;
-	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_RECONFIGURE, l, NULL)) < 0)
+	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_RECONFIGURE, l, NULL)) < 0)
 		;
 	else if (l->edges) {
 		pw_detail("edge detection is enabled on the line");
@@ -364,7 +364,7 @@ static int sim_reconfigure(void *line, const struct pw_line_config *cfg)
 		ret = -EBUSY;
 	} else {
 		apply_config(l, cfg);
-		sim_line_update(l, sim_now(sb));
+		pw_sim_line_update(l, pw_sim_now(sb));
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return ret;
@@ -390,14 +390,14 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 	}
 	pw_fd_own(p[0], "sim line events (read end)");
 	pw_fd_own(p[1], "sim line events (write end)");
-	ret = sim_ring_init(&ring, ec->event_buffer ? ec->event_buffer : sb->buffer);
+	ret = pw_sim_ring_init(&ring, ec->event_buffer ? ec->event_buffer : sb->buffer);
 	if (ret < 0)
 		goto err;
 
 	pthread_mutex_lock(&sb->mu);
 	if (bank_gone(l))
 		ret = -ENODEV;
-	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_EDGES, l, NULL)) < 0)
+	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_EDGES, l, NULL)) < 0)
 		;
 	else if (!l->requested || l->direction != PINWATCH_DIR_INPUT) {
 		pw_detail("line is an output; edges are detected on inputs");
@@ -417,7 +417,7 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 	if (ret == 0)
 		return 0;
 err:
-	sim_ring_free(&ring);
+	pw_sim_ring_free(&ring);
 	pw_fd_close(&p[0]);
 	pw_fd_close(&p[1]);
 	return ret;
@@ -435,7 +435,7 @@ static void sim_edges_disable(void *line)
 	pthread_mutex_unlock(&sb->mu);
 	pw_fd_close(&fds[0]);
 	pw_fd_close(&fds[1]);
-	sim_ring_free(&ring);
+	pw_sim_ring_free(&ring);
 }
 
 static int sim_read_events(void *line, struct pw_raw_event *ev, size_t n)
@@ -448,16 +448,16 @@ static int sim_read_events(void *line, struct pw_raw_event *ev, size_t n)
 	pthread_mutex_lock(&sb->mu);
 	if (bank_gone(l))
 		ret = -ENODEV;
-	else if ((ret = sim_fault_hit(sb, PINWATCH_SIM_OP_READ, l, &short_read)) < 0)
+	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_READ, l, &short_read)) < 0)
 		;
 	else {
 		if (short_read && n > 1)
 			n = 1;
-		ret = (int)sim_ring_pop(&l->ring, ev, n);
+		ret = (int)pw_sim_ring_pop(&l->ring, ev, n);
 		/* The doorbell stays rung while events remain, so a
 		 * level-triggered epoll reports the line again. */
 		if (!l->ring.len)
-			sim_doorbell_drain(l);
+			pw_sim_doorbell_drain(l);
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return ret;

@@ -121,44 +121,44 @@ struct sim_board {
 };
 
 /* sim.c */
-struct sim_line *sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset);
+PW_HIDDEN struct sim_line *pw_sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset);
 
 /* world.c — all with sb->mu held. */
 /* The board's clock now: virtual time, or CLOCK_MONOTONIC. */
-uint64_t sim_now(const struct sim_board *sb);
+PW_HIDDEN uint64_t pw_sim_now(const struct sim_board *sb);
 /* Recompute a line's level after a change of what drives it; a change is
  * recorded as an edge (if enabled) and propagates through wires. */
-void sim_line_update(struct sim_line *l, uint64_t ts);
+PW_HIDDEN void pw_sim_line_update(struct sim_line *l, uint64_t ts);
 /* 0, -ELOOP (the wire would close a loop) or -EBUSY (IN is an output or
  * already wired); the detail says which. */
-int sim_wire(struct sim_line *out, struct sim_line *in, uint64_t ts);
-void sim_unwire(struct sim_line *in, uint64_t ts);
-int sim_ring_init(struct sim_ring *r, unsigned cap);
-void sim_ring_free(struct sim_ring *r);
+PW_HIDDEN int pw_sim_wire(struct sim_line *out, struct sim_line *in, uint64_t ts);
+PW_HIDDEN void pw_sim_unwire(struct sim_line *in, uint64_t ts);
+PW_HIDDEN int pw_sim_ring_init(struct sim_ring *r, unsigned cap);
+PW_HIDDEN void pw_sim_ring_free(struct sim_ring *r);
 /* Pop up to n events; returns the count. */
-size_t sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n);
+PW_HIDDEN size_t pw_sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n);
 /* Empty the doorbell pipe of a line whose ring is now empty. */
-void sim_doorbell_drain(struct sim_line *l);
+PW_HIDDEN void pw_sim_doorbell_drain(struct sim_line *l);
 
 /* pulse.c */
-int sim_gen_start(struct sim_board *sb, struct sim_line *l,
+PW_HIDDEN int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
 		  const struct pinwatch_sim_pulse *spec, unsigned *id);
-int sim_gen_stop(struct sim_board *sb, unsigned id);
-int sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms);
+PW_HIDDEN int pw_sim_gen_stop(struct sim_board *sb, unsigned id);
+PW_HIDDEN int pw_sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms);
 /* With sb->mu held: play every edge due up to now + ns. */
-void sim_advance_locked(struct sim_board *sb, uint64_t ns);
+PW_HIDDEN void pw_sim_advance_locked(struct sim_board *sb, uint64_t ns);
 /* Stop and free every generator (board close; sb->mu not held). */
-void sim_gen_stop_all(struct sim_board *sb);
+PW_HIDDEN void pw_sim_gen_stop_all(struct sim_board *sb);
 
 /* fault.c — with sb->mu held. */
-int sim_fault_add(struct sim_board *sb, const struct pinwatch_sim_fault *f,
+PW_HIDDEN int pw_sim_fault_add(struct sim_board *sb, const struct pinwatch_sim_fault *f,
 		  int any_line, unsigned bank, unsigned offset);
 /* The fault a call of OP on line L (NULL: no line) meets: 0 or -errno;
  * *short_read set for a short-read fault (READ). */
-int sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
+PW_HIDDEN int pw_sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
 		  int *short_read);
-void sim_fault_free_all(struct sim_board *sb);
+PW_HIDDEN void pw_sim_fault_free_all(struct sim_board *sb);
 /* Fault "bank gone": the bank's descriptors report hang-up, its ops fail. */
-void sim_bank_gone(struct sim_bank *bk);
+PW_HIDDEN void pw_sim_bank_gone(struct sim_bank *bk);
 
 #endif /* PINWATCH_SIM_H */

@@ -10,7 +10,7 @@
 
 #include "sim.h"
 
-uint64_t sim_now(const struct sim_board *sb)
+uint64_t pw_sim_now(const struct sim_board *sb)
 {
 	return sb->virtual_clock ? sb->vnow : pw_monotonic_ns();
 }
@@ -55,7 +55,7 @@ static void doorbell_ring(struct sim_line *l)
 	(void)n;
 }
 
-void sim_doorbell_drain(struct sim_line *l)
+void pw_sim_doorbell_drain(struct sim_line *l)
 {
 	char buf[16];
 
@@ -92,7 +92,7 @@ static void record_edge(struct sim_line *l, uint64_t ts)
 		doorbell_ring(l);
 }
 
-void sim_line_update(struct sim_line *l, uint64_t ts)
+void pw_sim_line_update(struct sim_line *l, uint64_t ts)
 {
 	if (l->bank->gone)
 		return;
@@ -103,12 +103,12 @@ void sim_line_update(struct sim_line *l, uint64_t ts)
 	l->st.level_changes++;
 	if (l->edges)
 		record_edge(l, ts);
-	/* Wires cannot form loops (sim_wire refuses them): this ends. */
+	/* Wires cannot form loops (pw_sim_wire refuses them): this ends. */
 	for (struct sim_line *s = l->sinks; s; s = s->next_sink)
-		sim_line_update(s, ts);
+		pw_sim_line_update(s, ts);
 }
 
-int sim_wire(struct sim_line *out, struct sim_line *in, uint64_t ts)
+int pw_sim_wire(struct sim_line *out, struct sim_line *in, uint64_t ts)
 {
 	for (const struct sim_line *s = out; s; s = s->src)
 		if (s == in) {
@@ -126,11 +126,11 @@ int sim_wire(struct sim_line *out, struct sim_line *in, uint64_t ts)
 	in->src = out;
 	in->next_sink = out->sinks;
 	out->sinks = in;
-	sim_line_update(in, ts);
+	pw_sim_line_update(in, ts);
 	return 0;
 }
 
-void sim_unwire(struct sim_line *in, uint64_t ts)
+void pw_sim_unwire(struct sim_line *in, uint64_t ts)
 {
 	struct sim_line **pp;
 
@@ -143,10 +143,10 @@ void sim_unwire(struct sim_line *in, uint64_t ts)
 		}
 	in->src = NULL;
 	in->next_sink = NULL;
-	sim_line_update(in, ts);
+	pw_sim_line_update(in, ts);
 }
 
-int sim_ring_init(struct sim_ring *r, unsigned cap)
+int pw_sim_ring_init(struct sim_ring *r, unsigned cap)
 {
 	r->ev = calloc(cap, sizeof(*r->ev));
 	if (!r->ev)
@@ -157,14 +157,14 @@ int sim_ring_init(struct sim_ring *r, unsigned cap)
 	return 0;
 }
 
-void sim_ring_free(struct sim_ring *r)
+void pw_sim_ring_free(struct sim_ring *r)
 {
 	free(r->ev);
 	r->ev = NULL;
 	r->cap = r->head = r->len = 0;
 }
 
-size_t sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n)
+size_t pw_sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n)
 {
 	size_t i;
 

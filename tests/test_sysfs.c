@@ -964,26 +964,26 @@ START_TEST(edges_through_the_ops)
 	};
 	for (size_t i = 0; i < PW_ARRAY_SIZE(cases); i++) {
 		struct pw_raw_event ev;
-		ck_assert_int_eq(sysfs_edge_set(l, cases[i].edges), 0);
+		ck_assert_int_eq(pw_sysfs_edge_set(l, cases[i].edges), 0);
 		ck_assert_str_eq(get(erel), cases[i].text);
 		put(vrel, cases[i].value ? "1\n" : "0\n", 0644);
 		uint64_t before = pw_monotonic_ns();
-		ck_assert_int_eq(sysfs_edge_event(l, &ev), 1);
+		ck_assert_int_eq(pw_sysfs_edge_event(l, &ev), 1);
 		ck_assert_int_eq(ev.edge, cases[i].want);
 		ck_assert_uint_eq(ev.seqno, 0);
 		ck_assert_uint_ge(ev.timestamp_ns, before);
 		ck_assert_uint_le(ev.timestamp_ns, pw_monotonic_ns());
 		/* a short read ("1" without its newline) is enough */
 		put(vrel, "1", 0644);
-		ck_assert_int_eq(sysfs_edge_event(l, &ev), 1);
+		ck_assert_int_eq(pw_sysfs_edge_event(l, &ev), 1);
 		/* garbage is an error the core reports, not an edge */
 		put(vrel, "x\n", 0644);
-		ck_assert_int_eq(sysfs_edge_event(l, &ev), -EIO);
+		ck_assert_int_eq(pw_sysfs_edge_event(l, &ev), -EIO);
 		ck_assert_msg(strstr(why(-EIO), "unexpected contents"), "%s", pinwatch_last_error());
 		put(vrel, "", 0644);
-		ck_assert_int_eq(sysfs_edge_event(l, &ev), -EIO);
+		ck_assert_int_eq(pw_sysfs_edge_event(l, &ev), -EIO);
 		put(vrel, "0\n", 0644);
-		sysfs_edge_restore(l);
+		pw_sysfs_edge_restore(l);
 		ck_assert_str_eq(get(erel), "none");
 	}
 	close(l->edge_fd);
@@ -1015,9 +1015,9 @@ START_TEST(edges_of_someone_elses_line)
 	void *line;
 	direct_open(&d);
 	ck_assert_msg(pw_backend_sysfs.request(d.state, 1, 1, &cfg, &line) == 0, "%s", why(-1));
-	ck_assert_int_eq(sysfs_edge_set(line, PINWATCH_EDGE_BOTH), 0);
+	ck_assert_int_eq(pw_sysfs_edge_set(line, PINWATCH_EDGE_BOTH), 0);
 	ck_assert_str_eq(get(erel), "both");
-	sysfs_edge_restore(line);
+	pw_sysfs_edge_restore(line);
 	ck_assert_str_eq(get(erel), "rising");   /* theirs again */
 	pw_backend_sysfs.release(line);
 	ck_assert_str_eq(get("unexport"), "");
