@@ -185,6 +185,10 @@ PINWATCH_API void pinwatch_pin_close(pinwatch_pin *p);
 /* An event with this edge reports a backend fault; value is -errno and the
  * watch is disabled afterwards (delivered once). */
 #define PINWATCH_EVENT_ERROR 4
+/* An event with this edge reports that no edge arrived for the watch's
+ * idle_ns (the idle watchdog); value is 0, timestamp_ns when it fired.
+ * It repeats after each further quiet period of idle_ns. */
+#define PINWATCH_EVENT_IDLE 5
 
 struct pinwatch_event {
 	pinwatch_pin *pin;       /* the pin it happened on */
@@ -208,6 +212,8 @@ struct pinwatch_watch_config {
 	unsigned queue_size;     /* events; full: the newest is dropped and counted */
 	uint64_t debounce_ns;    /* leading-edge debounce; 0 = off */
 	unsigned event_buffer;   /* kernel/sim per-line event buffer; 0 = default */
+	uint64_t idle_ns;        /* idle watchdog: a PINWATCH_EVENT_IDLE after this
+				  * long without an edge; 0 = off */
 };
 
 struct pinwatch_watch_stats {
@@ -220,6 +226,7 @@ struct pinwatch_watch_stats {
 	uint64_t filtered;       /* removed by software debounce */
 	uint64_t queued;         /* in the queue now */
 	int error;               /* 0, or -errno of the fault that disabled the watch */
+	uint64_t idle;           /* idle watchdog events (PINWATCH_EVENT_IDLE) */
 };
 
 /* ---------------------------------------------------------------- watchers */
