@@ -251,9 +251,11 @@ struct pinwatch_watcher {
 	struct pw_watch *current;
 	unsigned backlogged;         /* watches with undelivered events */
 	int closing;                 /* free was called: no more dispatch */
+	int dispatcher_finishes;     /* free left the end to the dispatcher */
 	int stopping;                /* stop (or free) asked the worker to end */
 	int refs;                    /* the caller's, until freed; every waiter's */
 	int worker_state;
+	unsigned worker_gen;         /* one more at every start */
 	pthread_t worker;
 	struct pw_thread worker_self;
 };

@@ -84,7 +84,7 @@ static void *worker_main(void *arg)
 	pw_broadcast();
 	/* Freed from one of its callbacks (or by a free that could not wait):
 	 * nobody will join this thread; finish the watcher here. */
-	if (w->closing && w->worker_state == PW_WORKER_RUNNING) {
+	if (w->dispatcher_finishes) {
 		pthread_detach(pthread_self());
 		w->worker_state = PW_WORKER_NONE;
 		pw_watcher_finish_locked(w);
@@ -100,8 +100,11 @@ static void *worker_main(void *arg)
 static int join_worker_locked(pinwatch_watcher *w)
 {
 	struct pw_thread *me = pw_thread_self();
+	unsigned gen = w->worker_gen;
 
-	while (w->worker_state != PW_WORKER_NONE) {
+	/* Only the worker that was asked to stop: once it is joined, a start
+	 * on another thread may already have made a new one. */
+	while (w->worker_state != PW_WORKER_NONE && w->worker_gen == gen) {
 		if (w->worker_state == PW_WORKER_JOINING) {
 			for (struct pw_thread *t = w->dispatcher; t; t = t->waits_for)
 				if (t == me)
@@ -160,6 +163,7 @@ PINWATCH_API int pinwatch_watcher_start(pinwatch_watcher *w)
 		ret = pw_errorf(-EBUSY, "watcher start: %s", who_dispatches(w));
 	} else {
 		w->stopping = 0;
+		w->worker_gen++;
 		w->dispatcher = &w->worker_self;
 		w->worker_state = PW_WORKER_RUNNING;
 		pw_watcher_ref_locked(w);
@@ -232,7 +236,7 @@ PINWATCH_API int pinwatch_watcher_dispatch(pinwatch_watcher *w, int timeout_ms)
 	pw_lock();
 	w->dispatcher = NULL;
 	pw_broadcast();
-	if (w->closing)
+	if (w->dispatcher_finishes)
 		pw_watcher_finish_locked(w);   /* freed from one of our callbacks */
 	pw_watcher_unref_locked(w);
 	pw_unlock();
@@ -268,8 +272,11 @@ PINWATCH_API void pinwatch_watcher_free(pinwatch_watcher *w)
 			deadlock = pw_wait_dispatcher_locked(w, NULL) < 0;
 	}
 	/* From a callback of this watcher, or a wait that would deadlock: the
-	 * dispatcher finishes the watcher as it leaves. */
-	if (!deadlock && !w->dispatcher)
+	 * dispatcher finishes the watcher as it leaves (it is still in it:
+	 * either we are that dispatcher, or it waits for us). */
+	if (w->dispatcher && (deadlock || pw_watcher_is_mine_locked(w)))
+		w->dispatcher_finishes = 1;
+	else
 		pw_watcher_finish_locked(w);
 	if (deadlock)
 		deadlock_error("free");
