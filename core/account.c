@@ -47,6 +47,11 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 		int value = r->edge == PINWATCH_EDGE_RISING;
 		uint64_t gap = 0;
 
+		if (r->edge == PINWATCH_EVENT_IDLE) {   /* the backend's watchdog */
+			nout += pw_account_idle_locked(wa, r->timestamp_ns, out + nout);
+			continue;
+		}
+
 		/* Lost where the kernel says so: a gap in its sequence. */
 		if (r->seqno) {
 			/* backends number a line's edges from 1 at edges_enable */
@@ -85,7 +90,6 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 			wa->st.rising++;
 		else
 			wa->st.falling++;
-		wa->last_activity_ns = r->timestamp_ns;
 		wa->seqno++;
 		if (counters_only(wa)) {
 			wa->st.delivered++;
@@ -110,12 +114,12 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 }
 
 /* An event that is not an edge (an error or an idle report): queued with
- * the spare slot, or handed to the callback. */
+ * the spare slot (reserve), or handed to the callback. */
 static size_t report_locked(struct pw_watch *wa, const struct pinwatch_event *ev,
-			    struct pinwatch_event *out)
+			    struct pinwatch_event *out, int reserve)
 {
 	if (wa->cfg.queue_size) {
-		pw_queue_push(&wa->queue, ev, 1);
+		pw_queue_push(&wa->queue, ev, reserve);
 		pthread_cond_broadcast(&wa->cv);
 		return 0;
 	}
@@ -147,7 +151,7 @@ size_t pw_account_fault_locked(struct pw_watch *wa, int err, struct pinwatch_eve
 			epoll_ctl(w->epfd, EPOLL_CTL_DEL, wa->timerfd, NULL);
 	}
 	wa->st.error = err;
-	return report_locked(wa, &ev, out);
+	return report_locked(wa, &ev, out, 1);   /* the spare slot: always reported */
 }
 
 size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t now_ns, struct pinwatch_event *out)
@@ -163,6 +167,5 @@ size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t now_ns, struct pinwa
 	};
 
 	wa->st.idle++;
-	wa->last_activity_ns = now_ns;
-	return report_locked(wa, &ev, out);
+	return report_locked(wa, &ev, out, 0);   /* a full queue is not idle */
 }

@@ -119,7 +119,8 @@ struct pw_raw_event {
 	uint64_t seqno;        /* the line's sequence number, from 1 at edges_enable
 				* (a first event with seqno s means s-1 were lost);
 				* 0: the backend has none */
-	int edge;              /* PINWATCH_EDGE_RISING or _FALLING */
+	int edge;              /* PINWATCH_EDGE_RISING or _FALLING (or
+				* PINWATCH_EVENT_IDLE: see idle_arm) */
 };
 
 enum pw_caps {
@@ -174,6 +175,12 @@ struct pw_backend_ops {
 	 * retries, and reports a fault after many in a row), or -errno for a
 	 * fault (-ENODEV: device gone), after which the core disables the watch. */
 	int (*read_events)(void *line, struct pw_raw_event *ev, size_t n);
+	/* Optional: run the idle watchdog on the backend's own clock (the
+	 * sim's virtual time), recording a raw event with edge
+	 * PINWATCH_EVENT_IDLE idle_ns after the last edge, and again after
+	 * each further quiet period.  -EOPNOTSUPP: the core's timer does it
+	 * (real clocks).  Disarmed by edges_disable. */
+	int (*idle_arm)(void *line, uint64_t idle_ns);
 };
 
 PW_HIDDEN extern const struct pw_backend_ops pw_backend_sim;

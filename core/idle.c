@@ -29,8 +29,12 @@ int pw_idle_arm_locked(pinwatch_watcher *w, struct pw_watch *wa)
 
 	if (!wa->cfg.idle_ns)
 		return 0;
+	/* A backend with a clock of its own keeps the watchdog in it. */
+	int ret = b->ops->idle_arm ? b->ops->idle_arm(wa->pin->line, wa->cfg.idle_ns) : -EOPNOTSUPP;
+	if (ret != -EOPNOTSUPP)
+		return ret;
 	if (b->clock == PINWATCH_CLOCK_VIRTUAL) {
-		pw_detail("the idle watchdog runs on the real clock; this board's clock is virtual");
+		pw_detail("the %s backend keeps no idle watchdog in its virtual clock", b->ops->name);
 		return -EOPNOTSUPP;
 	}
 	int clock = b->clock == PINWATCH_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
@@ -50,7 +54,6 @@ int pw_idle_arm_locked(pinwatch_watcher *w, struct pw_watch *wa)
 		return err;
 	}
 	wa->timerfd = fd;
-	wa->last_activity_ns = pw_monotonic_ns();
 	return 0;
 }
 

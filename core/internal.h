@@ -196,9 +196,7 @@ struct pw_watch {
 	int last_value;           /* last raw value seen, -1: none */
 	int deb_level;            /* debounced level, -1: none yet */
 	uint64_t deb_ts;          /* when it was accepted */
-	/* idle watchdog */
-	int timerfd;              /* -1: none */
-	uint64_t last_activity_ns;/* last edge (or idle event), board clock */
+	int timerfd;              /* the idle watchdog's timer (real clock), -1: none */
 };
 
 /* A watch is in epoll (and so may be dispatched) until it closes or faults. */

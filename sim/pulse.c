@@ -360,4 +360,5 @@ void pw_sim_advance_locked(struct sim_board *sb, uint64_t ns)
 		gen_play(next);
 	}
 	sb->vnow = target;
+	pw_sim_idle_due_locked(sb, target);
 }

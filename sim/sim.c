@@ -284,6 +284,7 @@ static void line_edges_off(struct sim_line *l, int fds[2], struct sim_ring *ring
 	l->rfd = l->wfd = -1;
 	l->ring = (struct sim_ring){ 0 };
 	l->edges = 0;
+	pw_sim_idle_set_locked(l, 0);
 }
 
 static void sim_release(void *line)
@@ -438,6 +439,24 @@ static void sim_edges_disable(void *line)
 	pw_sim_ring_free(&ring);
 }
 
+/* The idle watchdog in virtual time: idle events are recorded in the line's
+ * ring at their exact virtual times, in order with the edges.  On the real
+ * clock the core's timer does it. */
+static int sim_idle_arm(void *line, uint64_t idle_ns)
+{
+	struct sim_line *l = line;
+	struct sim_board *sb = l->bank->sb;
+	int ret = -EOPNOTSUPP;
+
+	pthread_mutex_lock(&sb->mu);
+	if (sb->virtual_clock) {
+		pw_sim_idle_set_locked(l, idle_ns);
+		ret = 0;
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return ret;
+}
+
 static int sim_read_events(void *line, struct pw_raw_event *ev, size_t n)
 {
 	struct sim_line *l = line;
@@ -484,4 +503,5 @@ const struct pw_backend_ops pw_backend_sim = {
 	.edges_enable = sim_edges_enable,
 	.edges_disable = sim_edges_disable,
 	.read_events = sim_read_events,
+	.idle_arm = sim_idle_arm,
 };

@@ -56,6 +56,10 @@ struct sim_line {
 	int rfd, wfd;             /* doorbell pipe: readable iff ring not empty */
 	struct sim_ring ring;
 	uint64_t seqno;           /* last per-line seqno given (overflow=oldest) */
+	/* The idle watchdog on the virtual clock (0: off): an idle event is
+	 * due idle_ns after the last recorded edge or idle event. */
+	uint64_t idle_ns, idle_due;
+	struct sim_line *next_idle;  /* the board's idle_lines list */
 
 	struct pinwatch_sim_line_stats st;
 };
@@ -116,6 +120,7 @@ struct sim_board {
 	unsigned buffer;          /* default per-line event buffer */
 	int overflow_newest;      /* 1: drop the newest (uAPI v1), 0: oldest (v2) */
 	struct sim_gen *gens;
+	struct sim_line *idle_lines;  /* lines with a virtual idle watchdog */
 	unsigned next_gen_id;
 	struct sim_fault *faults;
 };
@@ -137,6 +142,10 @@ PW_HIDDEN int pw_sim_ring_init(struct sim_ring *r, unsigned cap);
 PW_HIDDEN void pw_sim_ring_free(struct sim_ring *r);
 /* Pop up to n events; returns the count. */
 PW_HIDDEN size_t pw_sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n);
+/* Record every idle event due on the board's idle lines up to now. */
+PW_HIDDEN void pw_sim_idle_due_locked(struct sim_board *sb, uint64_t now);
+/* Arm (idle_ns > 0) or disarm a line's virtual idle watchdog. */
+PW_HIDDEN void pw_sim_idle_set_locked(struct sim_line *l, uint64_t idle_ns);
 /* Empty the doorbell pipe of a line whose ring is now empty. */
 PW_HIDDEN void pw_sim_doorbell_drain(struct sim_line *l);
 

@@ -63,6 +63,54 @@ void pw_sim_doorbell_drain(struct sim_line *l)
 		;
 }
 
+static void ring_push(struct sim_line *l, const struct pw_raw_event *ev)
+{
+	struct sim_ring *r = &l->ring;
+
+	r->ev[(r->head + r->len) % r->cap] = *ev;
+	if (r->len++ == 0)
+		doorbell_ring(l);
+}
+
+/* Idle events due before ts (before_ts) or up to ts, in time order, ahead
+ * of whatever comes at ts.  A full ring has no room for them: an idle event
+ * reports silence, and a full ring is anything but. */
+static void idle_due(struct sim_line *l, uint64_t ts, int before_ts)
+{
+	while (l->idle_ns && (before_ts ? l->idle_due < ts : l->idle_due <= ts)) {
+		struct pw_raw_event ev = { .timestamp_ns = l->idle_due, .edge = PINWATCH_EVENT_IDLE };
+		if (l->ring.cap && l->ring.len < l->ring.cap)
+			ring_push(l, &ev);
+		if (l->idle_due > UINT64_MAX - l->idle_ns)
+			l->idle_ns = 0;   /* the end of the clock: no more */
+		l->idle_due += l->idle_ns;
+	}
+}
+
+void pw_sim_idle_due_locked(struct sim_board *sb, uint64_t now)
+{
+	for (struct sim_line *l = sb->idle_lines; l; l = l->next_idle)
+		idle_due(l, now, 0);
+}
+
+void pw_sim_idle_set_locked(struct sim_line *l, uint64_t idle_ns)
+{
+	struct sim_board *sb = l->bank->sb;
+	struct sim_line **pp = &sb->idle_lines;
+
+	while (*pp && *pp != l)
+		pp = &(*pp)->next_idle;
+	if (*pp)
+		*pp = l->next_idle;   /* unlink, then link again if armed */
+	l->next_idle = NULL;
+	l->idle_ns = idle_ns;
+	if (!idle_ns)
+		return;
+	l->idle_due = sb->vnow + idle_ns;
+	l->next_idle = sb->idle_lines;
+	sb->idle_lines = l;
+}
+
 static void record_edge(struct sim_line *l, uint64_t ts)
 {
 	struct sim_board *sb = l->bank->sb;
@@ -72,6 +120,9 @@ static void record_edge(struct sim_line *l, uint64_t ts)
 
 	if (!(l->edges & edge) || !r->cap)
 		return;
+	idle_due(l, ts, 1);
+	if (l->idle_ns)
+		l->idle_due = ts + l->idle_ns;
 	l->st.edges++;
 	struct pw_raw_event ev = {
 		.timestamp_ns = ts,
@@ -87,9 +138,7 @@ static void record_edge(struct sim_line *l, uint64_t ts)
 		r->head = (r->head + 1) % r->cap;
 		r->len--;
 	}
-	r->ev[(r->head + r->len) % r->cap] = ev;
-	if (r->len++ == 0)
-		doorbell_ring(l);
+	ring_push(l, &ev);
 }
 
 void pw_sim_line_update(struct sim_line *l, uint64_t ts)

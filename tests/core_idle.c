@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* The idle watchdog (watch config idle_ns): one PINWATCH_EVENT_IDLE after
+ * each quiet period, in every consumption mode, at exact times in virtual
+ * time and from the watcher's own timer on the real clock. */
+#include <errno.h>
+#include <string.h>
+
+#include "core.h"
+
+#define MS 1000000ull
+
+struct seen {
+	int n;
+	struct pinwatch_event ev[16];
+};
+
+static void seen_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct seen *s = ctx;
+	if (s->n < 16)
+		s->ev[s->n] = *ev;
+	s->n++;
+}
+
+/* Virtual time: armed at 0 with 100 ms; quiet until 250 ms gives idle events
+ * at 100 and 200; an edge at 250 restarts the period: the next is at 350. */
+START_TEST(t_idle_virtual_exact)
+{
+	pinwatch_board *b;
+	pinwatch_pin *p;
+	pinwatch_watcher *w;
+	pinwatch_watch_id id;
+	struct seen s = { 0 };
+	struct pinwatch_watch_config cfg = { .idle_ns = 100 * MS };
+	struct pinwatch_event ev[16];
+	int n = 0;
+
+	if (_i == 0) {
+		cfg.callback = seen_cb;
+		cfg.ctx = &s;
+	} else if (_i == 1) {
+		cfg.queue_size = 16;
+	}
+	open_board_pin(&b, "N3", &p);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	ck_assert_int_eq(pinwatch_sim_advance(b, 250 * MS), 0);
+	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);
+	ck_assert_int_eq(pinwatch_sim_advance(b, 100 * MS), 0);
+	drain(w);
+	if (_i == 0) {
+		n = s.n;
+		memcpy(ev, s.ev, sizeof(ev));
+	} else if (_i == 1) {
+		n = pinwatch_watch_read(w, id, ev, 16, 0);
+	}
+	struct pinwatch_watch_stats st;
+	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	ck_assert_uint_eq(st.idle, 3);
+	ck_assert_uint_eq(st.rising, 1);
+	ck_assert_uint_eq(st.delivered, 1);   /* idle events are not edges */
+	if (_i < 2) {
+		ck_assert_int_eq(n, 4);
+		ck_assert_int_eq(ev[0].edge, PINWATCH_EVENT_IDLE);
+		ck_assert_uint_eq(ev[0].timestamp_ns, 100 * MS);
+		ck_assert_int_eq(ev[1].edge, PINWATCH_EVENT_IDLE);
+		ck_assert_uint_eq(ev[1].timestamp_ns, 200 * MS);
+		ck_assert_int_eq(ev[2].edge, PINWATCH_EDGE_RISING);
+		ck_assert_uint_eq(ev[2].timestamp_ns, 250 * MS);
+		ck_assert_int_eq(ev[3].edge, PINWATCH_EVENT_IDLE);
+		ck_assert_uint_eq(ev[3].timestamp_ns, 350 * MS);
+		ck_assert_ptr_eq(ev[3].pin, p);
+		ck_assert_uint_eq(ev[3].watch, id);
+	}
+	/* Removing the watch disarms it: more time, nothing more. */
+	ck_assert_int_eq(pinwatch_watch_remove(w, id), 0);
+	ck_assert_int_eq(pinwatch_sim_advance(b, 1000 * MS), 0);
+	ck_assert_int_eq(drain(w), 0);
+	pinwatch_watcher_free(w);
+	pinwatch_pin_close(p);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* The real clock: the watcher's timer fires on a quiet line, on the worker,
+ * repeatedly; removal closes the timer (no descriptor left). */
+START_TEST(t_idle_real_clock)
+{
+	pinwatch_board *b;
+	pinwatch_pin *p;
+	pinwatch_watcher *w;
+	pinwatch_watch_id id;
+	struct seen s = { 0 };
+	struct pinwatch_watch_config cfg = { .callback = seen_cb, .ctx = &s, .idle_ns = 20 * MS };
+	int fds = tu_count_fds();
+
+	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25", &b), 0);
+	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	for (int i = 0; i < 5000 && __atomic_load_n(&s.n, __ATOMIC_SEQ_CST) < 2; i++)
+		tu_sleep_ms(1);
+	ck_assert_int_eq(pinwatch_watcher_stop(w), 0);
+	ck_assert_int_ge(s.n, 2);
+	ck_assert_int_eq(s.ev[0].edge, PINWATCH_EVENT_IDLE);
+	ck_assert_int_eq(s.ev[1].edge, PINWATCH_EVENT_IDLE);
+	ck_assert_uint_gt(s.ev[1].timestamp_ns, s.ev[0].timestamp_ns);
+	struct pinwatch_watch_stats st;
+	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	ck_assert_uint_eq(st.idle, (uint64_t)s.n);
+	ck_assert_int_eq(pinwatch_watch_remove(w, id), 0);
+	pinwatch_watcher_free(w);
+	pinwatch_pin_close(p);
+	pinwatch_board_close(b);
+	ck_assert_int_eq(tu_count_fds(), fds);
+}
+END_TEST
+
+Suite *core_idle_suite(void)
+{
+	Suite *s = suite_create("idle watchdog");
+	TCase *tc = tcase_create("idle");
+
+	tcase_add_loop_test(tc, t_idle_virtual_exact, 0, 3);   /* callback, queue, counters */
+	tcase_add_test(tc, t_idle_real_clock);
+	suite_add_tcase(s, tc);
+	return s;
+}
