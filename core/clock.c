@@ -7,8 +7,13 @@
 #include "internal.h"
 
 static pthread_mutex_t core_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t core_cv;
-static pthread_once_t core_once = PTHREAD_ONCE_INIT;
+/* Untimed waits only (pw_wait), so the default clock does: no once-init on
+ * every lock. */
+static pthread_cond_t core_cv = PTHREAD_COND_INITIALIZER;
+/* Threads in pw_wait: a broadcast with nobody waiting is skipped (the
+ * dispatch path broadcasts per watch it leaves).  Read and written under
+ * core_mu. */
+static unsigned waiters;
 
 void pw_cond_init(pthread_cond_t *c)
 {
@@ -20,14 +25,8 @@ void pw_cond_init(pthread_cond_t *c)
 	pthread_condattr_destroy(&a);
 }
 
-static void core_init(void)
-{
-	pw_cond_init(&core_cv);
-}
-
 void pw_lock(void)
 {
-	pthread_once(&core_once, core_init);
 	pthread_mutex_lock(&core_mu);
 }
 
@@ -38,12 +37,15 @@ void pw_unlock(void)
 
 void pw_wait(void)
 {
+	waiters++;
 	pthread_cond_wait(&core_cv, &core_mu);
+	waiters--;
 }
 
 void pw_broadcast(void)
 {
-	pthread_cond_broadcast(&core_cv);
+	if (waiters)
+		pthread_cond_broadcast(&core_cv);
 }
 
 int pw_cond_wait_until(pthread_cond_t *c, uint64_t deadline_ns)

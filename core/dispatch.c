@@ -177,23 +177,21 @@ void pw_watcher_wake(pinwatch_watcher *w)
 	(void)n; /* EAGAIN: the counter is already non-zero, a wake is pending */
 }
 
-int pw_dispatch_once(pinwatch_watcher *w, int timeout_ms)
+int pw_dispatch_once_locked(pinwatch_watcher *w, int timeout_ms)
 {
 	struct epoll_event evs[EPOLL_BATCH];
 	int total = 0;
 
-	pw_lock();
 	if (w->backlogged && deliver_backlogs_locked(w))
 		timeout_ms = 0;
-	int halt = halted(w);
-	pw_unlock();
-	if (halt)
+	if (halted(w))
 		return 0;
-
+	pw_unlock();
 	int n = epoll_wait(w->epfd, evs, EPOLL_BATCH, timeout_ms);
-	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
+	int err = n < 0 ? errno : 0;
 	pw_lock();
+	if (n < 0)
+		return err == EINTR ? 0 : -err;
 	for (int i = 0; i < n && !halted(w); i++) {
 		uint64_t token = evs[i].data.u64;
 		if (token == PW_TOKEN_WAKE) {
@@ -210,6 +208,5 @@ int pw_dispatch_once(pinwatch_watcher *w, int timeout_ms)
 		else
 			total += dispatch_watch_locked(w, wa);
 	}
-	pw_unlock();
 	return total;
 }

@@ -290,8 +290,9 @@ PW_HIDDEN void pw_watcher_ref_locked(pinwatch_watcher *w);
 PW_HIDDEN void pw_watcher_unref_locked(pinwatch_watcher *w);
 
 /* dispatch.c: one epoll_wait and everything it returned, by the calling
- * thread, which is w's dispatcher.  Core lock not held. */
-PW_HIDDEN int pw_dispatch_once(pinwatch_watcher *w, int timeout_ms);
+ * thread, which is w's dispatcher.  Core lock held (dropped while waiting,
+ * reading and calling back). */
+PW_HIDDEN int pw_dispatch_once_locked(pinwatch_watcher *w, int timeout_ms);
 /* The epoll token of a watch's idle timer (the watch id with this bit). */
 #define PW_TOKEN_TIMER (1ull << 63)
 #define PW_TOKEN_WAKE UINT64_MAX

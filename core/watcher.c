@@ -75,11 +75,8 @@ static void *worker_main(void *arg)
 
 	pw_thread_set_self(&w->worker_self);
 	pw_lock();
-	while (!w->stopping && !w->closing) {
-		pw_unlock();
-		pw_dispatch_once(w, -1);
-		pw_lock();
-	}
+	while (!w->stopping && !w->closing)
+		pw_dispatch_once_locked(w, -1);
 	w->dispatcher = NULL;
 	pw_broadcast();
 	/* Freed from one of its callbacks (or by a free that could not wait):
@@ -229,11 +226,7 @@ PINWATCH_API int pinwatch_watcher_dispatch(pinwatch_watcher *w, int timeout_ms)
 	}
 	w->dispatcher = pw_thread_self();
 	pw_watcher_ref_locked(w);
-	pw_unlock();
-
-	int ret = pw_dispatch_once(w, timeout_ms);
-
-	pw_lock();
+	int ret = pw_dispatch_once_locked(w, timeout_ms);
 	w->dispatcher = NULL;
 	pw_broadcast();
 	if (w->dispatcher_finishes)
