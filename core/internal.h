@@ -176,6 +176,7 @@ struct pw_watch {
 	void *ctx_copy;
 	int backend_edges;        /* what the backend was asked for */
 	int sw_debounce;          /* core debounces (backend has no kernel debounce) */
+	int loss_seen;            /* enum pinwatch_loss_seen, from the backend's caps */
 	/* Teardown: closing is set once, by the one closing path
 	 * (pw_watch_close_locked): the id is stale, the descriptor has left
 	 * epoll, no callback starts.  refs: the watcher's slot, plus every

@@ -59,6 +59,7 @@ static int edge_config(const pinwatch_board *b, struct pw_watch *wa, struct pw_e
 	    (b->caps & PW_CAP_EVENT_BUFFER))
 		ec->event_buffer = b->ops->counting_buffer;
 	wa->backend_edges = ec->edges;
+	wa->loss_seen = (b->caps & PW_CAP_KERNEL_SEQNO) ? PINWATCH_LOSS_COUNTED : PINWATCH_LOSS_AT_LEAST;
 	return 0;
 }
 
@@ -290,6 +291,7 @@ PINWATCH_API int pinwatch_watch_stats(pinwatch_watcher *w, pinwatch_watch_id id,
 	if (wa) {
 		*out = wa->st;
 		out->queued = wa->queue.len + wa->backlog_len;
+		out->loss_seen = wa->loss_seen;
 	}
 	pw_unlock();
 	if (!wa)

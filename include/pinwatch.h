@@ -227,6 +227,21 @@ struct pinwatch_watch_stats {
 	uint64_t queued;         /* in the queue now */
 	int error;               /* 0, or -errno of the fault that disabled the watch */
 	uint64_t idle;           /* idle watchdog events (PINWATCH_EVENT_IDLE) */
+	int loss_seen;           /* how much of the loss lost_source can see
+				  * (enum pinwatch_loss_seen) */
+};
+
+/* What lost_source can count, by backend.  Edges a line merges before its
+ * interrupt is taken (two transitions closer than the hardware can tell)
+ * are seen by no software at all, on any backend. */
+enum pinwatch_loss_seen {
+	/* Every event lost after the edge was timestamped: the kernel's
+	 * sequence numbers (chardev with libgpiod 2, the sim by default). */
+	PINWATCH_LOSS_COUNTED = 0,
+	/* Only what can be inferred (two edges of the same direction in a row
+	 * on a both-edges watch): lost_source is a lower bound -- "at least N
+	 * lost" (chardev with libgpiod 1.6, sysfs, the sim's overflow=newest). */
+	PINWATCH_LOSS_AT_LEAST = 1,
 };
 
 /* ---------------------------------------------------------------- watchers */

@@ -377,6 +377,11 @@ START_TEST(t_source_overflow_counted)
 	}
 	ck_assert_uint_eq(lost, 24);
 	ck_assert_uint_eq(ev[n - 1].seqno, 40);
+	{
+		struct pinwatch_watch_stats seen;
+		ck_assert_int_eq(pinwatch_watch_stats(w, id, &seen), 0);
+		ck_assert_int_eq(seen.loss_seen, PINWATCH_LOSS_COUNTED);
+	}
 	pinwatch_watcher_free(w);
 	pinwatch_pin_close(p);
 	pinwatch_board_close(b);
@@ -414,6 +419,7 @@ START_TEST(t_inferred_loss)
 	ck_assert_uint_eq(st.delivered, 17);
 	ck_assert_uint_ge(st.lost_source, 1);   /* at least one, of the true 3 */
 	ck_assert_uint_le(st.lost_source, truth.dropped);
+	ck_assert_int_eq(st.loss_seen, PINWATCH_LOSS_AT_LEAST);   /* and it says so */
 	pinwatch_watcher_free(w);
 	pinwatch_pin_close(p);
 	pinwatch_board_close(b);
