@@ -397,11 +397,11 @@ static int export_line(struct sysfs_line *l, const struct pw_line_config *cfg)
 		if (now >= deadline) {
 			/* Say why we waited and what would fix it. */
 			if (ret == -EACCES)
-				pw_detail("permission denied on %s/%s for %u ms after export: run as root or add a udev rule for group gpio (or raise retry_ms=)",
-					  st->root, l->dir, st->retry_ms);
+				pw_detail("permission denied on %s/%s for %u ms after export: run as root or add a udev rule for group gpio (or raise retry_ms=%u)",
+					  st->root, l->dir, st->retry_ms, st->retry_ms);
 			else
-				pw_detail("GPIO %d: its files did not appear under %s within %u ms (retry_ms=)",
-					  l->global, st->root, st->retry_ms);
+				pw_detail("GPIO %d: its files did not appear under %s within %u ms (retry_ms=%u)",
+					  l->global, st->root, st->retry_ms, st->retry_ms);
 			break;
 		}
 		uint64_t left_ms = (deadline - now) / 1000000u + 1;

@@ -754,6 +754,7 @@ START_TEST(directory_never_appears)
 	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), -ENOENT);
 	assert_error_has("did not appear");
 	assert_error_has("50 ms");
+	assert_error_has("(retry_ms=50)");   /* the value, not "retry_ms=" */
 	/* we exported it, so we undo it */
 	wait_unexported(PIOC_BASE + 1, 1);
 	ck_assert_int_eq(UNEXPORTED(PIOC_BASE + 1), 1);
@@ -815,7 +816,7 @@ START_TEST(permission_retry_gives_up)
 	fk_start();
 	ck_assert_int_eq(as_nobody(",retry_ms=100", msg, sizeof(msg)), EACCES);
 	ck_assert_msg(strstr(msg, "permission denied") && strstr(msg, "udev") &&
-		      strstr(msg, "100 ms") && strstr(msg, "retry_ms"), "message: %s", msg);
+		      strstr(msg, "100 ms") && strstr(msg, "raise retry_ms=100)"), "message: %s", msg);
 	/* the child exported the line; on failure it unexported it */
 	wait_unexported(PIOC_BASE + 1, 1);
 	ck_assert_int_eq(EXPORTED(PIOC_BASE + 1), 1);
