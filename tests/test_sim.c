@@ -1596,6 +1596,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(vtime, test_bounce_debounced);
 	tcase_add_test(vtime, test_two_generators);
 	tcase_add_test(vtime, test_pulse_validation);
+	tcase_add_test(vtime, test_pulse_overflow);
 	tcase_add_test(vtime, test_virtual_clock);
 	tcase_add_test(vtime, test_virtual_with_worker);
 	/* Generous: sanitizer and valgrind runs are many times slower. */
