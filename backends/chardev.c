@@ -380,6 +380,15 @@ static int cd_open(const struct pw_open_args *args, void **state)
 	for (size_t i = 0; i < n; i++) {
 		struct cd_bank *bk = &b->banks[i];
 
+		/* Checked first: the open is read-write, and must never
+		 * happen to a path that is not a gpiochip. */
+		rc = pw_chardev_check_node(paths[i]);
+		if (rc < 0 && rc != -ENOTTY && rc != -ENODEV) {
+			explain_open(paths[i], rc);
+			goto out;
+		}
+		if (rc < 0)
+			goto out;
 		rc = pw_cd_chip_open(paths[i], &bk->chip, &bk->desc);
 		if (rc < 0) {
 			explain_open(paths[i], rc);

@@ -37,6 +37,10 @@ PW_HIDDEN void pw_chardev_paths_free(char **paths, size_t n);
  * Fills either *dir or *chip (malloc'd, the other NULL); -EINVAL or -ENOENT
  * with a pw_detail() message. */
 PW_HIDDEN int pw_chardev_parse_arg(const char *arg, char **dir, char **chip);
+/* 0 if PATH is a GPIO character device (chardev_node.c), decided without
+ * opening it; else -ENOTTY (not a character device) or -ENODEV (another
+ * subsystem's), with a detail naming PATH and what it is instead. */
+PW_HIDDEN int pw_chardev_check_node(const char *path);
 
 /* ------------------------------ per libgpiod version (chardev_vN.c) */
 

@@ -98,9 +98,10 @@ static int sysfs_open(const struct pw_open_args *args, void **state)
 	}
 	st->root_dev = sb.st_dev;
 	st->root_ino = sb.st_ino;
-	if (faccessat(st->rootfd, "export", F_OK, 0) < 0) {
-		ret = -errno;
-		pw_detail("no %s/export: not a sysfs GPIO directory", root);
+	st->on_sysfs = pw_sysfs_on_sysfs(st->rootfd);
+	ret = pw_sysfs_stat(st, "export", &sb, 0);
+	if (ret < 0) {
+		pw_detail("no export file in %s: not a sysfs GPIO directory", root);
 		goto err;
 	}
 	ret = pw_sysfs_chips_load(st, args->profile);
@@ -240,8 +241,9 @@ int pw_sysfs_line_write(struct sysfs_line *l, const char *file, const char *text
 	char rel[SYSFS_NAME_MAX + 16];
 
 	pw_sysfs_line_path(rel, sizeof(rel), l, file);
-	int ret = pw_sysfs_write_attr(l->st, rel, text);
-	if (ret < 0)
+	int opened;
+	int ret = pw_sysfs_write_attr(l->st, rel, text, &opened);
+	if (ret < 0 && opened)
 		pw_detail("cannot write '%s' to %s/%s", text, l->st->root, rel);
 	return ret;
 }
@@ -320,12 +322,9 @@ static int attempt(struct sysfs_line *l, const struct pw_line_config *cfg,
 	if (l->value_fd < 0) {
 		int out = cfg->direction == PINWATCH_DIR_OUTPUT;
 		pw_sysfs_line_path(rel, sizeof(rel), l, "value");
-		int fd = openat(st->rootfd, rel, (out ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-		if (fd < 0) {
-			ret = -errno;
-			pw_detail("cannot open %s/%s", st->root, rel);
-			return ret;
-		}
+		int fd = pw_sysfs_open_file(st, rel, out ? O_RDWR : O_RDONLY);
+		if (fd < 0)
+			return fd;
 		l->value_fd = pw_fd_own(fd, "sysfs value");
 		l->value_rw = out;
 	}
@@ -355,8 +354,15 @@ static int export_line(struct sysfs_line *l, const struct pw_line_config *cfg)
 		if (ret < 0)
 			return ret;
 		snprintf(num, sizeof(num), "%d", l->global);
-		ret = pw_sysfs_write_attr(st, "export", num);
-		if (ret == 0) {
+		int opened;
+		ret = pw_sysfs_write_attr(st, "export", num, &opened);
+		if (ret < 0 && !opened) {
+			/* the file, not the kernel, refused: say which */
+			if (ret == -EACCES || ret == -EPERM)
+				pw_detail("permission denied on %s/export: run as root or add a udev rule for group gpio",
+					  st->root);
+			goto out;
+		} else if (ret == 0) {
 			l->ours = 1;
 		} else if (ret == -EBUSY) {
 			/* Exported between our look and our write, or
@@ -391,11 +397,11 @@ static int export_line(struct sysfs_line *l, const struct pw_line_config *cfg)
 		if (now >= deadline) {
 			/* Say why we waited and what would fix it. */
 			if (ret == -EACCES)
-				pw_detail("permission denied on %s/%s for %u ms after export: run as root or add a udev rule for group gpio (or raise retry_ms=)",
-					  st->root, l->dir, st->retry_ms);
+				pw_detail("permission denied on %s/%s for %u ms after export: run as root or add a udev rule for group gpio (or raise retry_ms=%u)",
+					  st->root, l->dir, st->retry_ms, st->retry_ms);
 			else
-				pw_detail("GPIO %d: its files did not appear under %s within %u ms (retry_ms=)",
-					  l->global, st->root, st->retry_ms);
+				pw_detail("GPIO %d: its files did not appear under %s within %u ms (retry_ms=%u)",
+					  l->global, st->root, st->retry_ms, st->retry_ms);
 			break;
 		}
 		uint64_t left_ms = (deadline - now) / 1000000u + 1;
@@ -426,7 +432,7 @@ static void drop_line(struct sysfs_line *l)
 		char num[16];
 		snprintf(num, sizeof(num), "%d", l->global);
 		/* Nothing to report to: the line is gone either way. */
-		(void)pw_sysfs_write_attr(l->st, "unexport", num);
+		(void)pw_sysfs_write_attr(l->st, "unexport", num, NULL);
 	}
 	unlink_line(l);
 	free(l);
@@ -529,12 +535,9 @@ static int sysfs_reconfigure(void *line, const struct pw_line_config *cfg)
 		 * or reused descriptor. */
 		char rel[SYSFS_NAME_MAX + 16];
 		pw_sysfs_line_path(rel, sizeof(rel), l, "value");
-		int fd = openat(l->st->rootfd, rel, O_RDWR | O_CLOEXEC);
-		if (fd < 0) {
-			ret = -errno;
-			pw_detail("cannot open %s/%s for writing", l->st->root, rel);
-			return ret;
-		}
+		int fd = pw_sysfs_open_file(l->st, rel, O_RDWR);
+		if (fd < 0)
+			return fd;
 		ret = dup3(fd, l->value_fd, O_CLOEXEC) < 0 ? -errno : 0;
 		close(fd);
 		if (ret < 0)

@@ -12,6 +12,7 @@
 #define PINWATCH_SYSFS_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "backend.h"
@@ -45,6 +46,7 @@ struct sysfs_state {
 	unsigned retry_ms;
 	struct sysfs_chip *chips;   /* sorted by base; read-only after open */
 	unsigned nchips;
+	int on_sysfs;               /* the root is on sysfs: follow its links */
 	dev_t root_dev;             /* the root's identity: two boards on one */
 	ino_t root_ino;             /* root share the lines they request */
 };
@@ -98,9 +100,17 @@ PW_HIDDEN int pw_sysfs_name_ok(const char *name);
  * the trailing newline.  0 or -errno (with a detail naming the file). */
 PW_HIDDEN int pw_sysfs_read_attr(const struct sysfs_state *st, const char *rel,
 			      char *buf, size_t len);
-/* Write TEXT to an attribute.  0 or -errno; no detail: callers say why. */
+/* Write TEXT to an attribute.  0 or -errno.  *opened (may be NULL) tells
+ * the two failures apart: the open refused (the detail names the file and
+ * why), or the write, i.e. the kernel's answer (no detail: callers say why). */
 PW_HIDDEN int pw_sysfs_write_attr(const struct sysfs_state *st, const char *rel,
-			       const char *text);
+			       const char *text, int *opened);
+/* A short, printable excerpt of an attribute that failed to parse: the file
+ * may not be what it claims (a crafted root), so never echo more than a few
+ * characters of it into a message.  Returns buf. */
+#define SYSFS_EXCERPT_CHARS 16
+#define SYSFS_EXCERPT_SIZE (SYSFS_EXCERPT_CHARS + 4)
+PW_HIDDEN const char *pw_sysfs_excerpt(const char *text, char buf[SYSFS_EXCERPT_SIZE]);
 /* Parse a decimal int in [min, max] from an attribute's text. */
 PW_HIDDEN int pw_sysfs_parse_int(const char *text, long min, long max, long *out);
 /* 0/1 from a value file's first byte (pread at 0: no shared offset, so two
@@ -109,6 +119,24 @@ PW_HIDDEN int pw_sysfs_parse_int(const char *text, long min, long max, long *out
 PW_HIDDEN int pw_sysfs_pread_value(int fd);
 /* Sleep about ms milliseconds (the retry loop's step). */
 PW_HIDDEN void pw_sysfs_sleep_ms(unsigned ms);
+
+/* ------------------------------------------------------------ sysfs_path.c */
+
+/* 1 if fd is on a sysfs filesystem. */
+PW_HIDDEN int pw_sysfs_on_sysfs(int fd);
+/* A directory beneath the root (O_RDONLY|O_DIRECTORY), never outside it:
+ * see sysfs_path.c.  follow: relative links that stay beneath the root are
+ * followed (identity lookups only).  fd or -errno, no detail. */
+PW_HIDDEN int pw_sysfs_open_dir(const struct sysfs_state *st, const char *rel, int follow);
+/* A regular file beneath the root, opened with flags (O_RDONLY, O_WRONLY,
+ * O_RDWR, O_TRUNC) plus O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC; a link, FIFO,
+ * device or directory is refused.  fd or -errno, with a detail naming it. */
+PW_HIDDEN int pw_sysfs_open_file(const struct sysfs_state *st, const char *rel, int flags);
+/* stat of an entry beneath the root (follow: as pw_sysfs_open_dir). */
+PW_HIDDEN int pw_sysfs_stat(const struct sysfs_state *st, const char *rel, struct stat *sb,
+			    int follow);
+/* Tests: use the component walk even where the kernel has openat2. */
+PW_HIDDEN extern int pw_sysfs_force_walk;
 
 /* ----------------------------------------------------------- sysfs_chips.c */
 

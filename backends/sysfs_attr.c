@@ -28,12 +28,9 @@ int pw_sysfs_read_attr(const struct sysfs_state *st, const char *rel, char *buf,
 	size_t got = 0;
 	int fd, err = 0;
 
-	fd = openat(st->rootfd, rel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		pw_detail("cannot open %s/%s", st->root, rel);
-		return err;
-	}
+	fd = pw_sysfs_open_file(st, rel, O_RDONLY);
+	if (fd < 0)
+		return fd;
 	/* A sysfs attribute is produced whole by one read; loop anyway, for
 	 * plain files (the fake trees of the tests) and partial reads. */
 	while (got + 1 < len) {
@@ -58,15 +55,20 @@ int pw_sysfs_read_attr(const struct sysfs_state *st, const char *rel, char *buf,
 	return 0;
 }
 
-int pw_sysfs_write_attr(const struct sysfs_state *st, const char *rel, const char *text)
+int pw_sysfs_write_attr(const struct sysfs_state *st, const char *rel, const char *text,
+			int *opened)
 {
 	size_t len = strlen(text), done = 0;
-	int fd, err = 0;
+	int fd, err = 0, dummy;
 
+	if (!opened)
+		opened = &dummy;
+	*opened = 0;
 	/* O_TRUNC: harmless on sysfs, and keeps a plain file's content exact. */
-	fd = openat(st->rootfd, rel, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	fd = pw_sysfs_open_file(st, rel, O_WRONLY | O_TRUNC);
 	if (fd < 0)
-		return -errno;
+		return fd;
+	*opened = 1;
 	while (done < len) {
 		ssize_t w = write(fd, text + done, len - done);
 		if (w < 0 && errno == EINTR)
@@ -83,6 +85,18 @@ int pw_sysfs_write_attr(const struct sysfs_state *st, const char *rel, const cha
 	}
 	close(fd);
 	return err;
+}
+
+const char *pw_sysfs_excerpt(const char *text, char buf[SYSFS_EXCERPT_SIZE])
+{
+	size_t i;
+
+	for (i = 0; i < SYSFS_EXCERPT_CHARS && text[i]; i++)
+		buf[i] = isprint((unsigned char)text[i]) ? text[i] : '?';
+	buf[i] = '\0';
+	if (text[i])
+		memcpy(buf + i, "...", 4);
+	return buf;
 }
 
 int pw_sysfs_parse_int(const char *text, long min, long max, long *out)

@@ -41,7 +41,10 @@ static int read_attr_of(const struct sysfs_state *st, const char *chip, const ch
 static int bad(const struct sysfs_state *st, const char *chip, const char *attr,
 	       const char *text, const char *want)
 {
-	pw_detail("bad contents in %s/%s/%s: '%.40s' (want %s)", st->root, chip, attr, text, want);
+	char excerpt[SYSFS_EXCERPT_SIZE];
+
+	pw_detail("bad contents in %s/%s/%s: '%s' (want %s)", st->root, chip, attr,
+		  pw_sysfs_excerpt(text, excerpt), want);
 	return -EINVAL;
 }
 
@@ -89,7 +92,7 @@ static int load_one(struct sysfs_state *st, const char *name, long num,
 	struct stat sb;
 	char rel[SYSFS_NAME_MAX + 16];
 	snprintf(rel, sizeof(rel), "%s/device", name);
-	if (fstatat(st->rootfd, rel, &sb, 0) == 0) {
+	if (pw_sysfs_stat(st, rel, &sb, 1) == 0) {
 		c->has_dev = 1;
 		c->dev_dev = sb.st_dev;
 		c->dev_ino = sb.st_ino;
@@ -114,9 +117,9 @@ int pw_sysfs_chips_load(struct sysfs_state *st, const struct pw_profile *profile
 	struct dirent *de;
 	int ret = 0;
 
-	int fd = openat(st->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = pw_sysfs_open_dir(st, ".", 0);
 	if (fd < 0) {
-		ret = -errno;
+		ret = fd;
 		pw_detail("cannot list %s", st->root);
 		return ret;
 	}

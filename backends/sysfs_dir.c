@@ -55,14 +55,14 @@ static int is_dir(const struct sysfs_state *st, const char *name)
 {
 	struct stat sb;
 
-	return fstatat(st->rootfd, name, &sb, 0) == 0 && S_ISDIR(sb.st_mode);
+	return pw_sysfs_stat(st, name, &sb, 0) == 0 && S_ISDIR(sb.st_mode);
 }
 
 static int same_inode(const struct sysfs_state *st, const struct sysfs_chip *c, const char *rel)
 {
 	struct stat sb;
 
-	return fstatat(st->rootfd, rel, &sb, 0) == 0 && sb.st_dev == c->dev_dev &&
+	return pw_sysfs_stat(st, rel, &sb, 1) == 0 && sb.st_dev == c->dev_dev &&
 	       sb.st_ino == c->dev_ino;
 }
 
@@ -109,11 +109,13 @@ static int by_known_names(const struct sysfs_state *st, const struct sysfs_chip 
 
 static DIR *open_root(const struct sysfs_state *st)
 {
-	int fd = openat(st->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = pw_sysfs_open_dir(st, ".", 0);
 	DIR *d;
 
-	if (fd < 0)
+	if (fd < 0) {
+		errno = -fd;
 		return NULL;
+	}
 	d = fdopendir(fd);
 	if (!d)
 		close(fd);

@@ -131,11 +131,13 @@ static int watch_open(struct sysfs_line *l)
 	/* A descriptor of its own: readiness belongs to the open file, so a
 	 * get() on value_fd never eats an edge meant for the watch. */
 	pw_sysfs_line_path(rel, sizeof(rel), l, "value");
-	l->edge_fd = pw_fd_own(openat(st->rootfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC),
-			       "sysfs edge value");
-	if (l->edge_fd < 0 || fstat(l->edge_fd, &sb) < 0) {
+	ret = pw_sysfs_open_file(st, rel, O_RDONLY);
+	if (ret < 0)
+		goto err;
+	l->edge_fd = pw_fd_own(ret, "sysfs edge value");
+	if (fstat(l->edge_fd, &sb) < 0) {
 		ret = -errno;
-		pw_detail("cannot open %s/%s", st->root, rel);
+		pw_detail("cannot stat %s/%s", st->root, rel);
 		goto err;
 	}
 	l->edge_dev = sb.st_dev;
@@ -178,8 +180,9 @@ int pw_sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
 	if (l->ep_fd >= 0)
 		return -EBUSY;
 	pw_sysfs_line_path(rel, sizeof(rel), l, "edge");
-	if (faccessat(l->st->rootfd, rel, F_OK, 0) < 0) {
-		ret = -errno;
+	struct stat sb;
+	ret = pw_sysfs_stat(l->st, rel, &sb, 0);
+	if (ret < 0) {
 		if (ret == -ENOENT) {
 			pw_detail("no %s/%s: the driver gives this line no interrupt, so sysfs cannot report its edges",
 				  l->st->root, rel);
@@ -249,7 +252,7 @@ static int uevents_say_gone(struct sysfs_line *l)
 	char rel[SYSFS_NAME_MAX + 16];
 	struct stat sb;
 	pw_sysfs_line_path(rel, sizeof(rel), l, "value");
-	return fstatat(l->st->rootfd, rel, &sb, 0) < 0 || sb.st_dev != l->edge_dev ||
+	return pw_sysfs_stat(l->st, rel, &sb, 0) < 0 || sb.st_dev != l->edge_dev ||
 	       sb.st_ino != l->edge_ino;
 }
 

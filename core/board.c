@@ -95,6 +95,14 @@ static const struct pw_backend_ops *pick_backend(const struct pw_spec *spec, con
 	const struct pw_backend_ops *ops;
 
 	if (!strcmp(spec->backend, "auto")) {
+		/* An argument means one backend's path: it would be given to
+		 * whichever auto finds, and mean nothing (or the wrong thing)
+		 * there. */
+		if (spec->arg) {
+			pw_errorf(-EINVAL, "board %s: auto takes no ':%s' (it picks chardev or sysfs itself; give the path to one: chardev:%s or sysfs:%s)",
+				  text, spec->arg, spec->arg, spec->arg);
+			return NULL;
+		}
 		ops = pw_backend_auto();
 		if (!ops)
 			pw_errorf(-ENODEV, "board %s: no GPIO found (no /dev/gpiochip*, no /sys/class/gpio); for the simulator use \"sim\" or \"sim:aria-g25\"", text);
@@ -122,7 +130,7 @@ PINWATCH_API int pinwatch_board_open(const char *spec_text, pinwatch_board **out
 		return ret;
 	const struct pw_backend_ops *ops = pick_backend(&spec, spec_text);
 	if (!ops) {
-		ret = strcmp(spec.backend, "auto") ? -EINVAL : -ENODEV;
+		ret = strcmp(spec.backend, "auto") || spec.arg ? -EINVAL : -ENODEV;
 		pw_spec_free(&spec);
 		return ret;
 	}

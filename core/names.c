@@ -40,6 +40,10 @@ static void add_match(struct matches *m, unsigned bank, unsigned offset, const c
 	}
 }
 
+/* The longest name a pin may be given (the names of the docs, bank:offset
+ * and numbers all fit in far less; this bounds what a message repeats). */
+#define PW_PIN_NAME_MAX 63
+
 static int bank_by_profile_index(const pinwatch_board *b, unsigned pbank)
 {
 	for (unsigned i = 0; i < b->num_banks; i++)
@@ -91,8 +95,16 @@ static int find_bank_offset(const pinwatch_board *b, const char *name, struct ma
 	for (unsigned i = 0; i < b->num_banks; i++) {
 		if (strcmp(b->banks[i].info.name, bankname) && strcmp(b->banks[i].info.label, bankname))
 			continue;
-		if (parse_uint(colon + 1, &off) || off >= b->banks[i].info.num_lines) {
-			pw_detail("bank %s has lines 0 to %u", bankname, b->banks[i].info.num_lines - 1);
+		const char *num = colon + 1;
+		/* "pioA:" and "pioA:0x1" are not numbers; "pioA:99" is one too big */
+		if (!*num || num[strspn(num, "0123456789")]) {
+			pw_detail("'%s' after %s: is not a number (want a line number, 0 to %u)", num,
+				  bankname, b->banks[i].info.num_lines - 1);
+			return -EINVAL;
+		}
+		if (parse_uint(num, &off) || off >= b->banks[i].info.num_lines) {
+			pw_detail("line %s: out of range: bank %s has lines 0 to %u", num, bankname,
+				  b->banks[i].info.num_lines - 1);
 			return -ERANGE;
 		}
 		add_match(m, i, (unsigned)off, "bank:offset");
@@ -205,8 +217,12 @@ int pw_names_resolve(const pinwatch_board *b, const char *name,
 	unsigned long n;
 	int ret;
 
-	if (!name || !*name || strlen(name) > 63)
-		return pw_fail(-EINVAL, "pin '%s': resolve name", name ? name : "(null)");
+	if (!name || !*name || strlen(name) > PW_PIN_NAME_MAX) {
+		pw_detail("%s: a pin name is 1 to %d characters: a header name, a line name, BANK:OFFSET or a number",
+			  !name ? "no name (NULL)" : !*name ? "an empty name" : "too long", PW_PIN_NAME_MAX);
+		return pw_fail(-EINVAL, "pin '%.*s%s': resolve name", 20, name ? name : "(null)",
+			       name && strlen(name) > 20 ? "..." : "");
+	}
 
 	find_by_names(b, name, 1, &m);
 	ret = find_bank_offset(b, name, &m);

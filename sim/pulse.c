@@ -57,6 +57,16 @@ static void schedule_edge(struct sim_gen *g)
 	g->next_level = !g->edge;
 }
 
+/* 1 if pulse k of an endless generator still fits in the clock. */
+static int pulse_fits(const struct sim_gen *g, uint64_t k)
+{
+	uint64_t t, span;
+
+	return !__builtin_mul_overflow(k, g->p.period_ns, &span) &&
+	       !__builtin_add_overflow(g->t0 + g->p.phase_ns, span, &t) &&
+	       !__builtin_add_overflow(t, g->p.period_ns, &t);
+}
+
 /* Move to the transition after the one just played. */
 static void gen_step(struct sim_gen *g)
 {
@@ -71,7 +81,7 @@ static void gen_step(struct sim_gen *g)
 		g->edge = 1;
 	} else {
 		g->edge = 0;
-		if (++g->pulse == g->p.count && g->p.count) {
+		if ((++g->pulse == g->p.count && g->p.count) || !pulse_fits(g, g->pulse)) {
 			g->done = 1;
 			return;
 		}
@@ -98,6 +108,12 @@ static int validate(const struct pinwatch_sim_pulse *s, struct pinwatch_sim_puls
 		pw_detail("period_ns is required (> 0)");
 		return -EINVAL;
 	}
+	/* Not high_ns's fault: no period of 1 ns has room for two levels. */
+	if (out->period_ns < 2) {
+		pw_detail("period_ns %llu: too short, want at least 2 (1 ns high, 1 ns low)",
+			  (unsigned long long)out->period_ns);
+		return -EINVAL;
+	}
 	if (!out->high_ns)
 		out->high_ns = out->period_ns / 2;
 	if (!out->bounce_ns)
@@ -109,8 +125,13 @@ static int validate(const struct pinwatch_sim_pulse *s, struct pinwatch_sim_puls
 	}
 	uint64_t low = out->period_ns - out->high_ns;
 	uint64_t half = low < out->high_ns ? low : out->high_ns;
-	uint64_t bounce_span = 2 * (uint64_t)out->bounce * out->bounce_ns;
-	if (out->bounce && (out->bounce_ns > half || bounce_span / out->bounce_ns != 2 * (uint64_t)out->bounce)) {
+	uint64_t bounce_span;
+	if (__builtin_mul_overflow(2 * (uint64_t)out->bounce, out->bounce_ns, &bounce_span)) {
+		pw_detail("bounce %u x bounce_ns %llu overflows the 64-bit clock", out->bounce,
+			  (unsigned long long)out->bounce_ns);
+		return -EOVERFLOW;
+	}
+	if (out->bounce && out->bounce_ns > half) {
 		pw_detail("bounce %u x %llu ns does not fit in the shorter half-period (%llu ns)",
 			  out->bounce, (unsigned long long)out->bounce_ns, (unsigned long long)half);
 		return -EINVAL;
@@ -120,6 +141,43 @@ static int validate(const struct pinwatch_sim_pulse *s, struct pinwatch_sim_puls
 			  (unsigned long long)out->jitter_ns, (unsigned long long)bounce_span,
 			  (unsigned long long)half);
 		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The generator's last transition, t0 + phase + (count - 1) * period +
+ * high + jitter + bounce, must fit in the 64-bit clock: a time that wraps
+ * would lie in the past, and every edge would play at once.  An endless
+ * generator needs room for its first pulse, and ends (gen_step) when the
+ * next one would not fit, some 584 years of clock later. */
+static int check_horizon(const struct pinwatch_sim_pulse *p, uint64_t t0)
+{
+	uint64_t t, span, n = p->count ? p->count - 1 : 0;
+	/* high + jitter + bounce < period (validate): one pulse's extent */
+	uint64_t last = p->count ? p->high_ns + p->jitter_ns + 2 * (uint64_t)p->bounce * p->bounce_ns
+				 : p->period_ns;
+
+	if (__builtin_add_overflow(t0, p->phase_ns, &t)) {
+		pw_detail("phase_ns %llu: past the end of the 64-bit clock (now %llu ns)",
+			  (unsigned long long)p->phase_ns, (unsigned long long)t0);
+		return -EOVERFLOW;
+	}
+	if (__builtin_mul_overflow(n, p->period_ns, &span)) {
+		pw_detail("count %llu x period_ns %llu overflows the 64-bit clock",
+			  (unsigned long long)p->count, (unsigned long long)p->period_ns);
+		return -EOVERFLOW;
+	}
+	if (__builtin_add_overflow(t, span, &t) || __builtin_add_overflow(t, last, &t)) {
+		if (p->count)
+			pw_detail("phase_ns %llu + (count %llu - 1) x period_ns %llu + high_ns %llu (+ jitter, bounce): the last edge is past the end of the 64-bit clock (now %llu ns)",
+				  (unsigned long long)p->phase_ns, (unsigned long long)p->count,
+				  (unsigned long long)p->period_ns, (unsigned long long)p->high_ns,
+				  (unsigned long long)t0);
+		else
+			pw_detail("phase_ns %llu + period_ns %llu: the first pulse is past the end of the 64-bit clock (now %llu ns)",
+				  (unsigned long long)p->phase_ns, (unsigned long long)p->period_ns,
+				  (unsigned long long)t0);
+		return -EOVERFLOW;
 	}
 	return 0;
 }
@@ -209,6 +267,9 @@ int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
 		goto err;
 	}
 	g->t0 = pw_sim_now(sb);
+	ret = check_horizon(&g->p, g->t0);
+	if (ret < 0)
+		goto err;
 	schedule_edge(g);
 	if (g->has_thread) {
 		/* It starts by waiting for the mutex we hold, so it finds the

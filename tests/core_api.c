@@ -65,6 +65,11 @@ START_TEST(t_bad_specs)
 	ck_assert_int_eq(pinwatch_board_open("sim,lines=0", &b), -EINVAL);
 	ck_assert_int_eq(pinwatch_board_open("s/m", &b), -EINVAL);
 	ck_assert_ptr_null(b);
+	/* auto picks a backend: an argument for one of them is refused, and
+	 * named (issue 12, 3) */
+	ck_assert_int_eq(pinwatch_board_open("auto:x", &b), -EINVAL);
+	ck_assert_error_has("board auto:x: auto takes no ':x'");
+	ck_assert_ptr_null(b);
 }
 END_TEST
 
@@ -141,6 +146,26 @@ START_TEST(t_unknown_and_ambiguous_names)
 	ck_assert_error_has("closest: N3");
 	ck_assert_int_eq(pinwatch_pin_open(b, "pioC:32", NULL, &p), -ERANGE);
 	ck_assert_error_has("lines 0 to 31");
+	/* not numbers at all: not "out of range" (issue 12, 3) */
+	ck_assert_int_eq(pinwatch_pin_open(b, "pioA:", NULL, &p), -EINVAL);
+	ck_assert_error_has("'' after pioA: is not a number (want a line number, 0 to 31)");
+	ck_assert_int_eq(pinwatch_pin_open(b, "pioA:0x1", NULL, &p), -EINVAL);
+	ck_assert_error_has("'0x1' after pioA: is not a number");
+	ck_assert_int_eq(pinwatch_pin_open(b, "pioA:99999999999", NULL, &p), -ERANGE);
+	ck_assert_error_has("out of range");
+	/* names that break the rule say the rule */
+	struct pinwatch_line_info bad;
+	char long_name[80];
+	memset(long_name, 'N', 64);
+	long_name[64] = '\0';
+	ck_assert_int_eq(pinwatch_board_line_info(b, NULL, &bad), -EINVAL);
+	ck_assert_error_has("no name (NULL): a pin name is 1 to 63 characters");
+	ck_assert_int_eq(pinwatch_board_line_info(b, "", &bad), -EINVAL);
+	ck_assert_error_has("an empty name: a pin name is 1 to 63 characters");
+	ck_assert_int_eq(pinwatch_board_line_info(b, long_name, &bad), -EINVAL);
+	ck_assert_error_has("too long: a pin name is 1 to 63 characters");
+	ck_assert_int_eq(pinwatch_pin_open(b, long_name, NULL, &p), -EINVAL);
+	ck_assert_error_has("too long: a pin name is 1 to 63 characters");
 	ck_assert_int_eq(pinwatch_pin_open(b, "999", NULL, &p), -ENOENT);
 	ck_assert_int_eq(pinwatch_pin_open(b, "../../etc/passwd", NULL, &p), -ENOENT);
 	pinwatch_board_close(b);

@@ -644,6 +644,22 @@ run -b "$V" count N3 -p 2k -t 1s
 expect_out "count -p -t" <<'EOF'
 N3 total=2000 rising=2000 falling=2000 lost=0 elapsed=1.000000000s rate=2000.0/s sim_dropped=0
 EOF
+# Issue 12, 9: the limit is the scaled value's, not the digits': any unit
+# may spell a duration that fits in 64 bits of nanoseconds.
+for t in 20000000000ns 20000000us 20000ms 20.000000000s; do
+	run -b "$V" count N3 -p 1 -t "$t"
+	expect_out "count -t $t is -t 20s" <<'EOF'
+N3 total=20 rising=20 falling=20 lost=0 elapsed=20.000000000s rate=1.0/s sim_dropped=0
+EOF
+done
+for t in 18446744073709551615ns 307445734m 5124095h; do
+	run -b "$V" set --for "$t" N2=1
+	expect_rc "set --for $t: fits in 64 bits of ns" 0
+done
+for t in 18446744073709551616ns 18446744073709552us 307445735m 5124096h 99999999999999999999999s; do
+	run -b "$V" set --for "$t" N2=1
+	expect_usage "set --for $t: past 64 bits of ns: usage error"
+done
 run -b "$V" count N3 --pulse 1k --pulses 7
 expect_out "count --pulse FREQ --pulses N: N pulses at FREQ" <<'EOF'
 N3 total=7 rising=7 falling=7 lost=0 elapsed=0.007000000s rate=1000.0/s sim_dropped=0

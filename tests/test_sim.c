@@ -845,9 +845,58 @@ START_TEST(test_pulse_validation)
 		ck_assert_msg(ret == -EINVAL, "case %zu: %d", i, ret);
 		ck_assert_msg(pinwatch_last_error()[0], "case %zu: no message", i);
 	}
+	/* period_ns = 1 is period_ns's fault, not high_ns's (issue 12, 3) */
+	ck_assert_int_eq(pinwatch_sim_pulse(b, "N3", &bad[1], &gen), -EINVAL);
+	ck_assert_msg(strstr(pinwatch_last_error(), "period_ns 1: too short"), "%s",
+		      pinwatch_last_error());
+	ck_assert_msg(!strstr(pinwatch_last_error(), "high_ns"), "%s", pinwatch_last_error());
 	ck_assert_int_eq(pinwatch_sim_pulse(b, "N3", NULL, &gen), -EINVAL);
 	ck_assert_int_eq(pinwatch_sim_pulse_stop(b, 12345), -ENOENT);
 	ck_assert_int_eq(pinwatch_sim_pulse_wait(b, 12345, 0), -ENOENT);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* Issue 12, 8: a schedule past the end of the 64-bit clock is refused with
+ * -EOVERFLOW and a message naming the field, instead of wrapping into the
+ * past and playing every edge at once. */
+START_TEST(test_pulse_overflow)
+{
+	pinwatch_board *b = board(VARIA);
+	static const struct {
+		struct pinwatch_sim_pulse spec;
+		const char *says;
+	} bad[] = {
+		{ { .period_ns = 1000, .count = 2, .phase_ns = UINT64_MAX - 1000 },
+		  "phase_ns 18446744073709550615 + (count 2 - 1) x period_ns 1000 + high_ns 500" },
+		{ { .period_ns = 1000, .phase_ns = UINT64_MAX - 500 },
+		  "phase_ns 18446744073709551115 + period_ns 1000: the first pulse" },
+		{ { .period_ns = 1000, .phase_ns = UINT64_MAX }, "phase_ns 18446744073709551615" },
+		{ { .period_ns = 1000, .count = UINT64_MAX / 100 },
+		  "count 184467440737095516 x period_ns 1000 overflows" },
+		{ { .period_ns = UINT64_MAX / 2, .count = 3 },
+		  "(count 3 - 1) x period_ns 9223372036854775807" },
+		{ { .period_ns = 1000, .count = 1, .phase_ns = UINT64_MAX - 400 }, "high_ns 500" },
+		{ { .period_ns = UINT64_MAX - 1, .high_ns = 1ull << 62, .bounce = 1u << 31,
+		    .bounce_ns = 1ull << 40 }, "bounce 2147483648 x bounce_ns 1099511627776" },
+	};
+	unsigned gen;
+
+	for (size_t i = 0; i < PW_ARRAY_SIZE(bad); i++) {
+		int ret = pinwatch_sim_pulse(b, "N3", &bad[i].spec, &gen);
+		ck_assert_msg(ret == -EOVERFLOW, "case %zu: %d (%s)", i, ret, pinwatch_last_error());
+		ck_assert_msg(strstr(pinwatch_last_error(), bad[i].says), "case %zu: '%s' lacks '%s'",
+			      i, pinwatch_last_error(), bad[i].says);
+	}
+	/* the largest phase that fits is fine, and plays nothing yet */
+	pinwatch_pin *p = input(b, "N3");
+	struct pinwatch_sim_pulse ok = { .period_ns = 1000, .count = 1,
+					  .phase_ns = UINT64_MAX - 2000 };
+	ck_assert_msg(pinwatch_sim_pulse(b, "N3", &ok, &gen) == 0, "%s", pinwatch_last_error());
+	ck_assert_int_eq(pinwatch_sim_advance(b, 1000000), 0);
+	ck_assert_int_eq(pinwatch_pin_get(p), 0);
+	ck_assert_int_eq(pinwatch_sim_pulse_stop(b, gen), 0);
+	pinwatch_pin_close(p);
 	pinwatch_board_close(b);
 }
 END_TEST
@@ -1550,6 +1599,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(vtime, test_bounce_debounced);
 	tcase_add_test(vtime, test_two_generators);
 	tcase_add_test(vtime, test_pulse_validation);
+	tcase_add_test(vtime, test_pulse_overflow);
 	tcase_add_test(vtime, test_virtual_clock);
 	tcase_add_test(vtime, test_virtual_with_worker);
 	/* Generous: sanitizer and valgrind runs are many times slower. */

@@ -486,7 +486,11 @@ START_TEST(root_checks)
 	fake_aria();
 	/* not a sysfs GPIO directory */
 	ck_assert_int_eq(pinwatch_board_open("sysfs:/proc", &b), -ENOENT);
-	assert_error_has("/proc/export");
+	assert_error_has("no export file in /proc");
+	/* the root "/" is not written "//" (issue 12, 3) */
+	ck_assert_int_eq(pinwatch_board_open("sysfs:/", &b), -ENOENT);
+	assert_error_has("no export file in /:");
+	ck_assert_msg(!strstr(pinwatch_last_error(), "//"), "%s", pinwatch_last_error());
 	ck_assert_int_eq(pinwatch_board_open("sysfs:/nonexistent-gpio-root", &b), -ENOENT);
 	assert_error_has("CONFIG_GPIO_SYSFS");
 	ck_assert_int_eq(pinwatch_board_open("sysfs:relative/root", &b), -EINVAL);
@@ -750,6 +754,7 @@ START_TEST(directory_never_appears)
 	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), -ENOENT);
 	assert_error_has("did not appear");
 	assert_error_has("50 ms");
+	assert_error_has("(retry_ms=50)");   /* the value, not "retry_ms=" */
 	/* we exported it, so we undo it */
 	wait_unexported(PIOC_BASE + 1, 1);
 	ck_assert_int_eq(UNEXPORTED(PIOC_BASE + 1), 1);
@@ -811,7 +816,7 @@ START_TEST(permission_retry_gives_up)
 	fk_start();
 	ck_assert_int_eq(as_nobody(",retry_ms=100", msg, sizeof(msg)), EACCES);
 	ck_assert_msg(strstr(msg, "permission denied") && strstr(msg, "udev") &&
-		      strstr(msg, "100 ms") && strstr(msg, "retry_ms"), "message: %s", msg);
+		      strstr(msg, "100 ms") && strstr(msg, "raise retry_ms=100)"), "message: %s", msg);
 	/* the child exported the line; on failure it unexported it */
 	wait_unexported(PIOC_BASE + 1, 1);
 	ck_assert_int_eq(EXPORTED(PIOC_BASE + 1), 1);
@@ -1077,6 +1082,250 @@ START_TEST(no_descriptor_leaks)
 }
 END_TEST
 
+/* ------------------------------------------- hostile trees (issue 12: 4, 5)
+ * A crafted root must never reach outside itself, never echo more than a
+ * short excerpt of a file, and never block on a FIFO.  Each test runs twice:
+ * with openat2 (where the kernel has it) and with the component walk. */
+
+static char outside[PATH_MAX];    /* a directory beside the root */
+
+static void outside_dir(void)
+{
+	snprintf(outside, sizeof(outside), "%s/outXXXXXX", base_dir);
+	ck_assert(mkdtemp(outside) != NULL);
+}
+
+static void outside_put(const char *name, const char *text, mode_t mode)
+{
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s", outside, name);
+	ck_assert_int_eq(put_raw(path, text, mode), 0);
+}
+
+static void outside_mkdir(const char *name)
+{
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s", outside, name);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+}
+
+static const char *outside_get(const char *name)
+{
+	static char buf[128];
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof(path), "%s/%s", outside, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/* ROOT/rel -> OUTSIDE/name */
+static void link_out(const char *rel, const char *name)
+{
+	char target[PATH_MAX + 64];
+	snprintf(target, sizeof(target), "%s/%s", outside, name);
+	link_to(rel, target);
+}
+
+static void hostile_setup(int walk)
+{
+	pw_sysfs_force_walk = walk;
+	fake_root();
+	outside_dir();
+	outside_put("secret", "TOPSECRET-0123456789-abcdefghij\n", 0600);
+	outside_put("precious", "precious\n", 0644);
+}
+
+static void assert_no_secret(void)
+{
+	ck_assert_msg(!strstr(pinwatch_last_error(), "TOPSECRET"), "secret leaked: '%s'",
+		      pinwatch_last_error());
+}
+
+static void assert_precious(void)
+{
+	ck_assert_str_eq(outside_get("precious"), "precious\n");
+}
+
+START_TEST(hostile_symlinked_attributes)
+{
+	pinwatch_board *b;
+	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
+	pinwatch_pin *p = NULL;
+
+	/* a chip's label is a link to a secret file */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/gpiochip992/label", root);
+	ck_assert_int_eq(unlink(path), 0);
+	link_out("gpiochip992/label", "secret");
+	ck_assert_int_lt(open_board_err(NULL), 0);
+	assert_no_secret();
+	assert_error_has("gpiochip992/label");
+	assert_error_has("symbolic link");
+
+	/* export is a link to a file outside: never written */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	snprintf(path, sizeof(path), "%s/export", root);
+	ck_assert_int_eq(unlink(path), 0);
+	link_out("export", "precious");
+	b = open_board(",retry_ms=20");
+	ck_assert_int_lt(pinwatch_pin_open(b, "992", &out, &p), 0);
+	assert_error_has("export");
+	assert_precious();
+	pinwatch_board_close(b);
+
+	/* a line exported "by someone else" whose files are links outside */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	ck_assert_int_eq(line_dir("gpio992", NULL, 0644), 0);
+	static const char *const files[] = { "active_low", "direction", "value" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "gpio992/%s", files[i]);
+		snprintf(path, sizeof(path), "%s/%s", root, rel);
+		ck_assert_int_eq(unlink(path), 0);
+		link_out(rel, i == 2 ? "secret" : "precious");
+	}
+	b = open_board(",retry_ms=20");
+	ck_assert_int_lt(pinwatch_pin_open(b, "992", &out, &p), 0);
+	assert_error_has("gpio992/value: refused");
+	assert_precious();
+	assert_no_secret();
+	pinwatch_board_close(b);
+}
+END_TEST
+
+START_TEST(hostile_symlinked_directories)
+{
+	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
+	pinwatch_pin *p = NULL;
+	pinwatch_board *b;
+
+	/* a chip directory that is a link to a directory outside */
+	hostile_setup(_i);
+	outside_mkdir("chip");
+	outside_put("chip/base", "992\n", 0644);
+	outside_put("chip/ngpio", "32\n", 0644);
+	outside_put("chip/label", "pioA\n", 0644);
+	link_out("gpiochip992", "chip");
+	ck_assert_int_lt(open_board_err(NULL), 0);
+	assert_error_has("gpiochip992/base");
+
+	/* the line's directory is a link to a directory outside, with the
+	 * line's files: nothing in it is opened, let alone written */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	outside_mkdir("line");
+	static const char *const files[] = { "active_low", "direction", "value", "edge" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "line/%s", files[i]);
+		outside_put(name, "precious\n", 0644);
+	}
+	link_out("gpio992", "line");
+	b = open_board(",retry_ms=20");
+	ck_assert_int_lt(pinwatch_pin_open(b, "992", &out, &p), 0);
+	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "line/%s", files[i]);
+		ck_assert_str_eq(outside_get(name), "precious\n");
+	}
+	pinwatch_board_close(b);
+
+	/* a chip's device link that leaves the root is not followed (the chip
+	 * is then accepted without an identity, as in very old trees) */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	link_out("gpiochip992/device", "");
+	struct direct d;
+	direct_open(&d);
+	ck_assert_int_eq(((struct sysfs_state *)d.state)->chips[0].has_dev, 0);
+	direct_close(&d);
+}
+END_TEST
+
+START_TEST(hostile_excerpt_only)
+{
+	/* unparsable contents (of a file only root may read) are quoted as a
+	 * short, printable excerpt, never whole */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	put("gpiochip992/base", "99\x01" "2abcdefghijklmnoTOPSECRET\n", 0600);
+	ck_assert_int_eq(open_board_err(NULL), -EINVAL);
+	assert_no_secret();
+	assert_error_has("'99?2abcdefghijkl...'");
+}
+END_TEST
+
+/* A FIFO in place of FILE (relative to the root): mkfifo, nothing else. */
+static void fifo_at(const char *rel)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0666), 0);
+}
+
+START_TEST(fifo_never_blocks)
+{
+	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
+	pinwatch_pin *p = NULL;
+	pinwatch_board *b;
+
+	/* each of these would block an open() forever: the suite's timeout
+	 * turns a hang into a failure */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	fifo_at("gpiochip992/label");
+	ck_assert_int_eq(open_board_err(NULL), -EINVAL);
+	assert_error_has("gpiochip992/label is a FIFO");
+
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	fifo_at("export");
+	b = open_board(",retry_ms=20");
+	ck_assert_int_eq(pinwatch_pin_open(b, "992", &out, &p), -EINVAL);
+	assert_error_has("/export is a FIFO");
+	pinwatch_board_close(b);
+
+	static const char *const files[] = { "value", "active_low", "direction" };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(files); i++) {
+		char rel[64], want[80];
+		hostile_setup(_i);
+		fake_chip(992, "pioA", 32, NULL);
+		ck_assert_int_eq(line_dir("gpio992", NULL, 0644), 0);
+		snprintf(rel, sizeof(rel), "gpio992/%s", files[i]);
+		fifo_at(rel);
+		b = open_board(",retry_ms=20");
+		ck_assert_int_eq(pinwatch_pin_open(b, "992", i ? &out : NULL, &p), -EINVAL);
+		snprintf(want, sizeof(want), "%s is a FIFO", rel);
+		assert_error_has(want);
+		pinwatch_board_close(b);
+	}
+
+	/* the edge file, through the backend's edge parts */
+	hostile_setup(_i);
+	fake_chip(992, "pioA", 32, NULL);
+	ck_assert_int_eq(line_dir("gpio992", NULL, 0644), 0);
+	fifo_at("gpio992/edge");
+	struct direct d;
+	direct_open(&d);
+	struct pw_line_config lc = { .direction = PINWATCH_DIR_INPUT, .consumer = "test" };
+	void *line = NULL;
+	ck_assert_int_eq(pw_backend_sysfs.request(d.state, 0, 0, &lc, &line), 0);
+	ck_assert_int_eq(pw_sysfs_edge_set(line, PINWATCH_EDGE_BOTH), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why(-EINVAL), "gpio992/edge is a FIFO"));
+	pw_backend_sysfs.release(line);
+	direct_close(&d);
+}
+END_TEST
+
 static Suite *sysfs_suite(void)
 {
 	Suite *s = suite_create("sysfs");
@@ -1110,6 +1359,14 @@ static Suite *sysfs_suite(void)
 	tcase_add_test(tc, edges_through_the_ops);
 	tcase_add_test(tc, edges_of_someone_elses_line);
 	tcase_add_test(tc, watch_add_on_fake_tree_fails_cleanly);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hostile");
+	tcase_set_timeout(tc, 30);   /* a FIFO that blocks fails here, never hangs */
+	tcase_add_loop_test(tc, hostile_symlinked_attributes, 0, 2);
+	tcase_add_loop_test(tc, hostile_symlinked_directories, 0, 2);
+	tcase_add_loop_test(tc, hostile_excerpt_only, 0, 2);
+	tcase_add_loop_test(tc, fifo_never_blocks, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -91,18 +91,27 @@ int open_board(const char *cmd, const char *spec, pinwatch_board **out)
 /* -------------------------------------------------------------- numbers */
 
 /*
- * A decimal "INT[.FRAC]" scaled by 10^9, so that "1.5" is 1500000000: exact
- * for every unit below, no floating point.  Returns the rest of the string.
+ * A decimal "INT[.FRAC]" as its integer part and its fraction in units of
+ * 10^-9 ("1.5" is 1 and 500000000): exact for every unit below, no floating
+ * point.  The integer part may use the whole 64-bit range: whether the value
+ * fits is decided once it is scaled to its unit (scale()), not by counting
+ * digits, so "20000000000ns" is as good as "20s".  Returns the rest of the
+ * string, or NULL.
  */
-static const char *parse_fixed9(const char *s, uint64_t *out)
+struct fixed9 {
+	uint64_t ip, fp;
+};
+
+static const char *parse_fixed9(const char *s, struct fixed9 *out)
 {
 	uint64_t ip = 0, fp = 0;
 	int digits = 0, frac = 0;
 
 	while (isdigit((unsigned char)*s)) {
-		if (ip > (UINT64_MAX / 1000000000u - 9) / 10)
+		if (__builtin_mul_overflow(ip, 10, &ip) ||
+		    __builtin_add_overflow(ip, (uint64_t)(*s - '0'), &ip))
 			return NULL;
-		ip = ip * 10 + (uint64_t)(*s++ - '0');
+		s++;
 		digits++;
 	}
 	if (*s == '.') {
@@ -122,28 +131,30 @@ static const char *parse_fixed9(const char *s, uint64_t *out)
 		return NULL;
 	for (; frac < 9; frac++)
 		fp *= 10;
-	*out = ip * 1000000000u + fp;
+	out->ip = ip;
+	out->fp = fp;
 	return s;
 }
 
-/* value (scaled by 1e9) * num / den, without overflow where it fits.
- * No __int128: 32-bit targets (armel, armhf) have none.  With num and den
- * made coprime, the result is exact only when den divides v9. */
-static int scale(uint64_t v9, uint64_t num, uint64_t den, uint64_t *out)
+/* v units of `unit` base units each: ip * unit + fp * unit / 10^9, checked
+ * for overflow.  No __int128: 32-bit targets (armel, armhf) have none.
+ * With unit / 10^9 reduced to num / den, the fraction's share is exact only
+ * when den divides fp, and is then below unit, so it cannot overflow. */
+static int scale(struct fixed9 v, uint64_t unit, uint64_t *out)
 {
-	uint64_t a = num, b = den, r;
+	uint64_t a = unit, b = 1000000000u, num, den, r;
 
 	while (b) {
 		uint64_t t = a % b;
 		a = b;
 		b = t;
 	}
-	num /= a;
-	den /= a;
+	num = unit / a;
+	den = 1000000000u / a;
 	/* a fraction of the smallest unit would be silently dropped */
-	if (v9 % den)
+	if (v.fp % den)
 		return -1;
-	if (__builtin_mul_overflow(v9 / den, num, &r))
+	if (__builtin_mul_overflow(v.ip, unit, &r) || __builtin_add_overflow(r, v.fp / den * num, &r))
 		return -1;
 	*out = r;
 	return 0;
@@ -156,14 +167,14 @@ int parse_duration(const char *s, uint64_t *ns)
 		{ "m", 60000000000ull }, { "h", 3600000000000ull },
 		{ "", 1000000 },
 	};
-	uint64_t v9;
-	const char *rest = parse_fixed9(s, &v9);
+	struct fixed9 v;
+	const char *rest = parse_fixed9(s, &v);
 
 	if (!rest)
 		return -1;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (!strcmp(rest, units[i].unit))
-			return scale(v9, units[i].ns, 1000000000u, ns);
+			return scale(v, units[i].ns, ns);
 	return -1;
 }
 
@@ -175,14 +186,14 @@ int parse_frequency(const char *s, uint64_t *mhz)
 		/* no lowercase "m": milli or mega would be a guess */
 		{ "M", 1000000000 }, { "MHz", 1000000000 },
 	};
-	uint64_t v9;
-	const char *rest = parse_fixed9(s, &v9);
+	struct fixed9 v;
+	const char *rest = parse_fixed9(s, &v);
 
 	if (!rest)
 		return -1;
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (!strcmp(rest, units[i].unit)) {
-			if (scale(v9, units[i].mhz, 1000000000u, mhz) < 0 || !*mhz)
+			if (scale(v, units[i].mhz, mhz) < 0 || !*mhz)
 				return -1;
 			return 0;
 		}
