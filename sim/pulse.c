@@ -9,25 +9,14 @@
  * transition is stamped with its scheduled time, never with when it was
  * played, so the virtual clock is exact and the real one is honest.
  *
- * Virtual clock: pinwatch_sim_advance() plays every transition due in the
- * step, in time order across generators.  Real clock: one thread per
- * generator sleeps to an absolute CLOCK_MONOTONIC deadline and plays every
- * transition due when it wakes (a burst, if it woke late).  It waits on a
- * condition variable bound to CLOCK_MONOTONIC rather than in clock_nanosleep:
- * the same absolute deadline, but pinwatch_sim_pulse_stop can wake it at once
- * instead of waiting out a long period.
+ * Generators are played from the board's schedule (schedule.c), in time
+ * order across generators, on both clocks.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sim.h"
-
-/* Transitions a real-clock thread plays per hold of the board mutex, so
- * that a generator far behind cannot starve readers of the board. */
-#define PLAY_BATCH 256
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -90,7 +79,7 @@ static void gen_step(struct sim_gen *g)
 }
 
 /* Play the generator's next transition (mutex held). */
-static void gen_play(struct sim_gen *g)
+void pw_sim_gen_play(struct sim_gen *g)
 {
 	struct sim_line *l = g->line;
 
@@ -182,40 +171,6 @@ static int check_horizon(const struct pinwatch_sim_pulse *p, uint64_t t0)
 	return 0;
 }
 
-static void *gen_thread(void *arg)
-{
-	struct sim_gen *g = arg;
-	struct sim_board *sb = g->sb;
-
-	pthread_mutex_lock(&sb->mu);
-	while (!g->stop && !g->done) {
-		uint64_t now = pw_monotonic_ns();
-		if (g->next_t > now) {
-			struct timespec ts = {
-				.tv_sec = (time_t)(g->next_t / 1000000000u),
-				.tv_nsec = (long)(g->next_t % 1000000000u),
-			};
-			pthread_cond_timedwait(&g->cv, &sb->mu, &ts);
-			continue;
-		}
-		for (int i = 0; i < PLAY_BATCH && !g->done && g->next_t <= now; i++)
-			gen_play(g);
-		if (!g->done && g->next_t <= now) {
-			/* Still behind: let readers at the board between batches. */
-			pthread_mutex_unlock(&sb->mu);
-			pthread_mutex_lock(&sb->mu);
-		}
-	}
-	pthread_mutex_unlock(&sb->mu);
-	return NULL;
-}
-
-static void gen_free(struct sim_gen *g)
-{
-	if (g->has_thread)
-		pthread_cond_destroy(&g->cv);
-	free(g);
-}
 
 static struct sim_gen *gen_unlink(struct sim_board *sb, unsigned id)
 {
@@ -225,6 +180,7 @@ static struct sim_gen *gen_unlink(struct sim_board *sb, unsigned id)
 			*pp = g->next;
 			if (g->line->gen == g)
 				g->line->gen = NULL;
+			pw_sim_sched_remove(sb, g);
 			return g;
 		}
 	return NULL;
@@ -246,14 +202,6 @@ int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
 	g->sb = sb;
 	g->line = l;
 	g->rng = spec->seed;
-	if (!sb->virtual_clock) {
-		pthread_condattr_t ca;
-		pthread_condattr_init(&ca);
-		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-		pthread_cond_init(&g->cv, &ca);
-		pthread_condattr_destroy(&ca);
-		g->has_thread = 1;
-	}
 
 	pthread_mutex_lock(&sb->mu);
 	if (l->bank->gone) {
@@ -271,21 +219,11 @@ int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
 	if (ret < 0)
 		goto err;
 	schedule_edge(g);
-	if (g->has_thread) {
-		/* It starts by waiting for the mutex we hold, so it finds the
-		 * generator complete.  It takes no signals: those are the
-		 * program's. */
-		sigset_t all, old;
-		sigfillset(&all);
-		pthread_sigmask(SIG_SETMASK, &all, &old);
-		ret = -pthread_create(&g->thread, NULL, gen_thread, g);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (ret < 0) {
-			pw_detail("cannot start the generator thread");
-			goto err;
-		}
-	}
-	g->id = sb->next_gen_id++;
+	g->id = sb->next_gen_id;
+	ret = pw_sim_sched_add(sb, g);
+	if (ret < 0)
+		goto err;
+	sb->next_gen_id++;
 	/* The source is connected: it holds the line low until it rises. */
 	l->ext = 0;
 	pw_sim_line_update(l, g->t0);
@@ -297,21 +235,8 @@ int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
 	return 0;
 err:
 	pthread_mutex_unlock(&sb->mu);
-	gen_free(g);
+	free(g);
 	return ret;
-}
-
-/* Join and free an unlinked generator (mutex not held). */
-static void gen_finish(struct sim_board *sb, struct sim_gen *g)
-{
-	if (g->has_thread) {
-		pthread_mutex_lock(&sb->mu);
-		g->stop = 1;
-		pthread_cond_signal(&g->cv);
-		pthread_mutex_unlock(&sb->mu);
-		pthread_join(g->thread, NULL);
-	}
-	gen_free(g);
 }
 
 int pw_sim_gen_stop(struct sim_board *sb, unsigned id)
@@ -323,22 +248,22 @@ int pw_sim_gen_stop(struct sim_board *sb, unsigned id)
 		pw_detail("no generator %u on this board", id);
 		return -ENOENT;
 	}
-	gen_finish(sb, g);
+	free(g);   /* out of the schedule: the player no longer sees it */
 	return 0;
 }
 
 void pw_sim_gen_stop_all(struct sim_board *sb)
 {
-	for (;;) {
-		pthread_mutex_lock(&sb->mu);
+	pw_sim_sched_stop(sb);
+	pthread_mutex_lock(&sb->mu);
+	while (sb->gens) {
 		struct sim_gen *g = sb->gens;
-		if (g)
-			gen_unlink(sb, g->id);
-		pthread_mutex_unlock(&sb->mu);
-		if (!g)
-			return;
-		gen_finish(sb, g);
+		sb->gens = g->next;
+		if (g->line->gen == g)
+			g->line->gen = NULL;
+		free(g);
 	}
+	pthread_mutex_unlock(&sb->mu);
 }
 
 static struct sim_gen *gen_find(struct sim_board *sb, unsigned id)
@@ -401,25 +326,3 @@ int pw_sim_gen_wait(struct sim_board *sb, unsigned id, int timeout_ms)
 	return ret;
 }
 
-void pw_sim_advance_locked(struct sim_board *sb, uint64_t ns)
-{
-	uint64_t target = sb->vnow + ns;
-
-	if (target < sb->vnow)
-		target = UINT64_MAX;   /* saturate rather than wrap */
-	for (;;) {
-		/* The earliest transition due; ties go to the older generator
-		 * (the list is newest first, so the last one found wins). */
-		struct sim_gen *next = NULL;
-		for (struct sim_gen *g = sb->gens; g; g = g->next)
-			if (!g->done && g->next_t <= target && (!next || g->next_t <= next->next_t))
-				next = g;
-		if (!next)
-			break;
-		if (next->next_t > sb->vnow)
-			sb->vnow = next->next_t;
-		gen_play(next);
-	}
-	sb->vnow = target;
-	pw_sim_idle_due_locked(sb, target);
-}

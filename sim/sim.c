@@ -34,6 +34,7 @@ static void free_board(struct sim_board *sb)
 		free(sb->banks[i].lines);
 	free(sb->banks);
 	pthread_cond_destroy(&sb->cv);
+	pthread_cond_destroy(&sb->player_cv);
 	pthread_mutex_destroy(&sb->mu);
 	free(sb);
 }
@@ -128,6 +129,7 @@ static int sim_open(const struct pw_open_args *a, void **state)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&sb->cv, &ca);
+	pthread_cond_init(&sb->player_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	sb->next_gen_id = 1;
 

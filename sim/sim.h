@@ -91,11 +91,7 @@ struct sim_gen {
 	uint64_t next_t;          /* the next transition's time */
 	int next_level;
 	int done;                 /* a finite train has played every pulse */
-	/* Real clock only. */
-	int has_thread;
-	int stop;
-	pthread_t thread;
-	pthread_cond_t cv;        /* wakes the thread early: stop */
+	unsigned heap_idx;        /* place in the board's schedule, while not done */
 };
 
 /* An injected fault (fault.c). */
@@ -120,6 +116,15 @@ struct sim_board {
 	unsigned buffer;          /* default per-line event buffer */
 	int overflow_newest;      /* 1: drop the newest (uAPI v1), 0: oldest (v2) */
 	struct sim_gen *gens;
+	/* The schedule (schedule.c): generators not done, a min-heap by next
+	 * transition (ties: the older generator first), and on the real clock
+	 * the one thread that plays it. */
+	struct sim_gen **heap;
+	unsigned heap_len, heap_cap;
+	int player_running, player_stop;
+	pthread_t player;
+	pthread_cond_t player_cv;  /* wakes the player: earlier deadline, stop */
+	uint64_t played;           /* transitions played (bench: edges/s) */
 	struct sim_line *idle_lines;  /* lines with a virtual idle watchdog */
 	unsigned next_gen_id;
 	struct sim_fault *faults;
@@ -148,6 +153,14 @@ PW_HIDDEN void pw_sim_idle_due_locked(struct sim_board *sb, uint64_t now);
 PW_HIDDEN void pw_sim_idle_set_locked(struct sim_line *l, uint64_t idle_ns);
 /* Empty the doorbell pipe of a line whose ring is now empty. */
 PW_HIDDEN void pw_sim_doorbell_drain(struct sim_line *l);
+
+/* schedule.c — with sb->mu held unless said otherwise. */
+PW_HIDDEN int pw_sim_sched_add(struct sim_board *sb, struct sim_gen *g);
+PW_HIDDEN void pw_sim_sched_remove(struct sim_board *sb, struct sim_gen *g);
+/* Stop the real-clock player thread (sb->mu not held). */
+PW_HIDDEN void pw_sim_sched_stop(struct sim_board *sb);
+/* Play the next transition of G (pulse.c). */
+PW_HIDDEN void pw_sim_gen_play(struct sim_gen *g);
 
 /* pulse.c */
 PW_HIDDEN int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
