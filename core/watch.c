@@ -154,8 +154,10 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 	wa->refs++;   /* ours, across the unlocked enable */
 	pw_pin_line_claim_locked(p);
 	pw_unlock();
-	ret = b->ops->edges_enable(p->line, &ec, &wa->fd);
+	int fd = -1;
+	ret = b->ops->edges_enable(p->line, &ec, &fd);
 	pw_lock();
+	wa->fd = fd;   /* under the lock: a closer meanwhile reads it */
 	pw_pin_line_done_locked(p);
 	if (ret < 0) {
 		/* Nothing to disable: undo the links ourselves. */
@@ -254,8 +256,9 @@ PINWATCH_API int pinwatch_watch_read(pinwatch_watcher *w, pinwatch_watch_id id,
 				 (unsigned long long)id);
 	}
 	if (!wa->cfg.queue_size) {
+		ret = pw_errorf(-EINVAL, "%s: read events: the watch has no queue (queue_size 0)", wa->what);
 		pw_unlock();
-		return pw_errorf(-EINVAL, "%s: read events: the watch has no queue (queue_size 0)", wa->what);
+		return ret;
 	}
 	wa->refs++;
 	/* Nothing blocks forever unless asked to: a closed watch wakes its

@@ -217,12 +217,11 @@ PINWATCH_API int pinwatch_watcher_dispatch(pinwatch_watcher *w, int timeout_ms)
 		return pw_errorf(-EINVAL, "watcher dispatch: not an open watcher");
 	}
 	if (w->worker_state != PW_WORKER_NONE || w->dispatcher) {
-		int mine = pw_watcher_is_mine_locked(w);
+		const char *why = pw_watcher_is_mine_locked(w) ? "called from inside one of its own callbacks"
+				  : w->worker_state != PW_WORKER_NONE ? "the watcher's own worker is running"
+				  : "another thread is dispatching";
 		pw_unlock();
-		return pw_errorf(-EBUSY, "watcher dispatch: %s",
-				 mine ? "called from inside one of its own callbacks"
-				 : w->worker_state != PW_WORKER_NONE ? "the watcher's own worker is running"
-				 : "another thread is dispatching");
+		return pw_errorf(-EBUSY, "watcher dispatch: %s", why);
 	}
 	w->dispatcher = pw_thread_self();
 	pw_watcher_ref_locked(w);

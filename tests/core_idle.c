@@ -17,9 +17,10 @@ struct seen {
 static void seen_cb(const struct pinwatch_event *ev, void *ctx)
 {
 	struct seen *s = ctx;
-	if (s->n < 16)
-		s->ev[s->n] = *ev;
-	s->n++;
+	int n = __atomic_load_n(&s->n, __ATOMIC_SEQ_CST);
+	if (n < 16)
+		s->ev[n] = *ev;
+	__atomic_store_n(&s->n, n + 1, __ATOMIC_SEQ_CST);
 }
 
 /* Virtual time: armed at 0 with 100 ms; quiet until 250 ms gives idle events
