@@ -84,7 +84,7 @@ START_TEST(t_pin_close_races_watcher_free)
 		if (_i == 1)
 			g.inside = free_own_watcher;
 		ck_assert_int_eq(pinwatch_watcher_start(g.w), 0);
-		toggle(b, "N3", 1);
+		ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);   /* one edge */
 		ck_assert(tu_wait_flag(&g.entered, 10000));
 		ck_assert_int_eq(pthread_create(&closer, NULL, pin_closer, &g), 0);
 		if (_i == 0)
