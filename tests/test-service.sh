@@ -489,9 +489,15 @@ played=$(( ($(date -d "$saved" +%s%N) - $(date -d "$since" +%s%N)) / 1000000 ))
 accounted=$(( total + gap_ns / 1000000 ))
 off_counted=$(( total - counted / 1000000 ))
 off_played=$(( accounted - played ))
-tol=$(( 3 * runs + 5 ))
+# A pulse or two per run (a real-time train and a checkpoint are not one
+# instant), plus a generator thread behind on a loaded machine.  Under an
+# emulator or a sanitizer's slowdown (PINWATCH_TEST_EXEC_WRAPPER, or
+# PINWATCH_TEST_SLOW) only the state's validity, monotonicity and gaps are
+# held to; the accounting is printed.
+tol=$(( 5 * runs + 10 + played / 50 ))
+[ -n "$WRAP" ] || [ -n "${PINWATCH_TEST_SLOW:-}" ] && tol=$(( played + 1000 ))
 [ -z "$bad" ] && [ "$rc" = 0 ] && [ "$gaps" = $((runs - 1)) ] &&
-	[ "${off_counted#-}" -le $((tol + played / 100)) ] && [ "${off_played#-}" -le $((tol + played / 100)) ]
+	[ "${off_counted#-}" -le "$tol" ] && [ "${off_played#-}" -le "$tol" ]
 check "kill test, real clock: $RKILLS SIGKILLs, state valid, total monotonic, total + gaps = the train" \
 	"$bad total $total counted ${counted}ns played $played accounted $accounted runs $runs gaps $gaps"
 echo "# kill test (real clock): $RKILLS kills, $runs runs; total $total, counted $((counted / 1000000)) ms" \

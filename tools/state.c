@@ -219,10 +219,9 @@ int state_parse(const char *text, size_t len, struct count_state *s,
 		char *err, size_t errlen)
 {
 	static const char end_key[] = "end crc32=";
-	char head[64], *copy, *line, *next;
+	char head[64], want[16], *copy, *line, *next;
 	const char *end;
 	size_t body;
-	uint64_t crc;
 	int seen = 0, ret = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -245,10 +244,11 @@ int state_parse(const char *text, size_t len, struct count_state *s,
 		set_err(err, errlen, "truncated: no final checksum line");
 		return -EBADMSG;
 	}
-	crc = strtoull(end + sizeof(end_key) - 1, NULL, 16);
-	if (crc != crc32(text, body)) {
-		set_err(err, errlen, "checksum mismatch (crc32 %08" PRIx32 ", file says %.8s)",
-			crc32(text, body), end + sizeof(end_key) - 1);
+	/* compared as text: exactly the eight lower-case digits we write */
+	snprintf(want, sizeof(want), "%08" PRIx32, crc32(text, body));
+	if (memcmp(want, end + sizeof(end_key) - 1, 8)) {
+		set_err(err, errlen, "checksum mismatch (crc32 %s, file says %.8s)",
+			want, end + sizeof(end_key) - 1);
 		return -EBADMSG;
 	}
 	snprintf(head, sizeof(head), "%s %d\n", STATE_MAGIC, STATE_VERSION);
