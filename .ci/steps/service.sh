@@ -47,7 +47,9 @@ STATE=$WORK/meter.state
 LOG=$WORK/meter.log
 rm -f "$STATE" "$LOG"
 for run in 1 2 3; do
-	timeout $((SECONDS_PER_RUN + 30)) "$PW" -b sim:aria-g25 count N3 --wire N2 --pulse 1k \
+	# bounded by its own --duration: a timeout(1) in front would take the
+	# SIGKILL meant for the counter
+	"$PW" -b sim:aria-g25 count N3 --wire N2 --pulse 1k --duration $((SECONDS_PER_RUN + 30))s \
 		--state "$STATE" --interval 1s >>"$LOG" 2>>"$WORK/meter.err" &
 	pid=$!
 	sleep "$SECONDS_PER_RUN"
