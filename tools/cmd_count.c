@@ -110,7 +110,8 @@ static void tick(void *arg)
 		struct pinwatch_watch_stats st;
 		if (pinwatch_watch_stats(c->w, c->pins[i].id, &st) < 0)
 			continue;
-		uint64_t total = count_total_of(c, &st);
+		/* with --state, the totals resumed too, like every other line */
+		uint64_t total = count_total_of(c, &st) + (c->pins[i].base ? c->pins[i].base->total : 0);
 		printf("%s%s %llu (%.0f/s, lost %llu)", i ? "  " : "", c->pins[i].name,
 		       (unsigned long long)total,
 		       dt > 0 ? (double)(total - c->pins[i].last_total) / dt : 0.0,
@@ -418,12 +419,14 @@ int cmd_count(struct tool_ctx *ctx)
 			goto out;
 		}
 	}
+	/* Counting from here: the gap since the last run ends now, and the
+	 * time the totals cover starts (a sim generator plays from here);
+	 * the first checkpoint's fsyncs come after, edges counted meanwhile. */
+	c.loop = &loop;
+	count_arm_service(&c);
 	ret = stim_start(ctx->cmd, c.b, &stim, ctx->argv + optind, c.npins);
 	if (ret)
 		goto out;
-	/* Counting from here (a sim generator plays from here): the gap
-	 * since the last run ends now. */
-	c.loop = &loop;
 	if ((ret = count_start_service(&c)))
 		goto out;
 

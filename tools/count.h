@@ -44,7 +44,8 @@ struct count_service {
 	int lock_fd;
 	struct count_state base; /* the state as resumed (gaps, runs, totals) */
 	uint64_t last_interval;  /* elapsed at the last periodic line */
-	uint64_t armed_ns;       /* board clock when the watches counted */
+	uint64_t armed_ns;       /* board clock when the counting started */
+	uint64_t armed_realtime_ns; /* and the wall clock: the gap's end */
 	int save_failing;        /* a checkpoint failed: said once until one works */
 	int save_error;          /* the last checkpoint's -errno */
 	int idle_hit;            /* --idle-exit's condition */
@@ -70,8 +71,8 @@ struct count {
 /* The pin's total: rising edges, or falling with --edge falling. */
 uint64_t count_total_of(const struct count *c, const struct pinwatch_watch_stats *st);
 /* One line (or JSON object) per pin: the totals (resumed ones included),
- * ELAPSED this run, the rate over the last SINCE_NS with the totals then
- * (the pins' interval_total; NULL: over the whole run). */
+ * ELAPSED this run, and the rate: with USE_INTERVAL_TOTALS over the last
+ * SINCE_NS (from the pins' interval_total), else over the whole run. */
 void count_print(struct count *c, uint64_t elapsed_ns, uint64_t since_ns,
 		 int use_interval_totals);
 
@@ -80,7 +81,10 @@ void count_print(struct count *c, uint64_t elapsed_ns, uint64_t since_ns,
 int count_show(struct count *c);
 /* Before the board is opened: lock and load --state. */
 int count_resume(struct count *c);
-/* Once every watch counts and a sim generator plays: record the gap
+/* The instant the counting starts (the watches count, a sim generator is
+ * about to play): the gap since the last run ends here. */
+void count_arm_service(struct count *c);
+/* Then, once a sim generator plays: record the gap
  * since the last run, first checkpoint, the gap on the output. */
 int count_start_service(struct count *c);
 /* The loop's hooks (loop.h): periodic line and checkpoint; signals. */

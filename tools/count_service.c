@@ -199,6 +199,12 @@ static int checkpoint(struct count *c, uint64_t elapsed_ns, int clean)
 	return ret;
 }
 
+void count_arm_service(struct count *c)
+{
+	c->svc.armed_ns = board_now(c);
+	c->svc.armed_realtime_ns = state_realtime_ns();
+}
+
 int count_start_service(struct count *c)
 {
 	struct count_service *svc = &c->svc;
@@ -209,8 +215,7 @@ int count_start_service(struct count *c)
 	/* The watches count from here: what happened since the last
 	 * checkpoint of the last run is a gap, recorded before anything
 	 * else is. */
-	svc->armed_ns = board_now(c);
-	uint64_t now = state_realtime_ns();
+	uint64_t now = svc->armed_realtime_ns;
 	if (s->runs) {
 		state_add_gap(s, s->saved_ns, now, !s->clean);
 		print_gap(c->out, c->json, &s->kept[s->nkept - 1]);
