@@ -4,6 +4,8 @@
  * callback, no queue: no per-event work), read with pinwatch_watch_stats;
  * a live line on a terminal, a summary always.  On the simulator it also
  * plays the field setup: a pulse train on OUT jumpered to the counted pin.
+ * Running as a service (--interval, --state, --output, --idle-timeout,
+ * SIGHUP/SIGUSR1) is count_service.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,7 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include "commands.h"
+#include "count.h"
 #include "loop.h"
 #include "stim.h"
 
@@ -32,9 +37,10 @@ static const char help[] =
 	"shows progress; at the end a summary per pin is printed on stdout:\n"
 	"  N3 total=1000 rising=1000 falling=1000 lost=0 elapsed=1.000000000s rate=1000.0/s\n"
 	"(sim boards add sim_dropped=, the simulator's own count of dropped\n"
-	"edges; debounced= and error= appear when non-zero).  Ends on\n"
+	"edges; debounced=, idle= and error= appear when non-zero).  Ends on\n"
 	"SIGINT/SIGTERM (Ctrl-C), after --duration, after --pulses, or when\n"
-	"every generator has finished; exits 0.\n"
+	"every generator has finished; exits 0.  SIGHUP re-opens --output and\n"
+	"--state (it never ends count); SIGUSR1 prints the totals now.\n"
 	"\n"
 	"Options:\n"
 	"  -b, --board SPEC       the board (default: $PINWATCH_BOARD, else auto)\n"
@@ -48,6 +54,18 @@ static const char help[] =
 	"  -E, --event-buffer N   kernel/sim event buffer per pin (default 65536\n"
 	"                         where the backend has one)\n"
 	"  -j, --json             the summary as one JSON object per pin and line\n"
+	"  -i, --interval D       every D, one line per pin (the summary's format,\n"
+	"                         rate over the interval) on any output, flushed\n"
+	"  -s, --state FILE       durable totals: resume from FILE, checkpoint it\n"
+	"                         every --interval (default 1m) and at the end;\n"
+	"                         the downtime since the last run is recorded as\n"
+	"                         a gap (edges during it: unknown)\n"
+	"  -S, --show             print the --state FILE and exit\n"
+	"  -o, --output FILE      lines and summary appended to FILE (re-opened on\n"
+	"                         SIGHUP) instead of stdout\n"
+	"  -I, --idle-timeout D   report a pin that had no edge for D (again\n"
+	"                         after each further D)\n"
+	"  -x, --idle-exit        with --idle-timeout: end there, exit status 3\n"
 	"  -h, --help             this help\n"
 	"Simulator only:\n"
 	"  -w, --wire OUT         jumper OUT onto every pin; the generator drives\n"
@@ -56,25 +74,7 @@ static const char help[] =
 	"                         [,phase=D][,seed=N]\n"
 	"                         a pulse generator (on OUT, or on each pin)\n";
 
-struct count_pin {
-	const char *name;
-	pinwatch_pin *pin;
-	pinwatch_watch_id id;
-	uint64_t last_total;     /* for the live rate */
-};
-
-struct count {
-	pinwatch_board *b;
-	pinwatch_watcher *w;
-	struct count_pin *pins;
-	size_t npins;
-	int edges;
-	uint64_t pulses;         /* --pulses without a generator: the end */
-	int error;               /* a watch was disabled */
-	uint64_t last_tick;
-};
-
-static uint64_t total_of(const struct count *c, const struct pinwatch_watch_stats *st)
+uint64_t count_total_of(const struct count *c, const struct pinwatch_watch_stats *st)
 {
 	return c->edges == PINWATCH_EDGE_FALLING ? st->falling : st->rising;
 }
@@ -90,9 +90,11 @@ static int count_done(void *arg)
 			c->error = 1;
 			return 1;
 		}
-		if (total_of(c, &st) < c->pulses)
+		if (count_total_of(c, &st) < c->pulses)
 			reached = 0;
 	}
+	if (c->svc.idle_ns && count_check_idle(c))
+		return 1;
 	return reached;
 }
 
@@ -108,7 +110,8 @@ static void tick(void *arg)
 		struct pinwatch_watch_stats st;
 		if (pinwatch_watch_stats(c->w, c->pins[i].id, &st) < 0)
 			continue;
-		uint64_t total = total_of(c, &st);
+		/* with --state, the totals resumed too, like every other line */
+		uint64_t total = count_total_of(c, &st) + (c->pins[i].base ? c->pins[i].base->total : 0);
 		printf("%s%s %llu (%.0f/s, lost %llu)", i ? "  " : "", c->pins[i].name,
 		       (unsigned long long)total,
 		       dt > 0 ? (double)(total - c->pins[i].last_total) / dt : 0.0,
@@ -120,51 +123,62 @@ static void tick(void *arg)
 	c->last_tick = t;
 }
 
-static void summary(struct count *c, int json, uint64_t elapsed_ns, int live)
+void count_print(struct count *c, uint64_t elapsed_ns, uint64_t since_ns,
+		 int use_interval_totals)
 {
 	int is_sim = !strcmp(pinwatch_board_backend(c->b), "sim");
+	FILE *f = c->out;
 
-	if (live)
-		fputs("\r\033[K", stdout);
+	if (c->live && f == stdout)
+		fputs("\r\033[K", f);
 	for (size_t i = 0; i < c->npins; i++) {
+		struct count_pin *cp = &c->pins[i];
 		struct pinwatch_watch_stats st;
 		struct pinwatch_sim_line_stats ss = { 0 };
-		if (pinwatch_watch_stats(c->w, c->pins[i].id, &st) < 0)
+		struct state_pin zero = { .total = 0 }, *base = cp->base ? cp->base : &zero;
+		if (pinwatch_watch_stats(c->w, cp->id, &st) < 0)
 			continue;
-		int have_ss = is_sim && pinwatch_sim_line_stats(c->b, c->pins[i].name, &ss) == 0;
-		uint64_t total = total_of(c, &st);
-		double rate = elapsed_ns ? (double)total * 1e9 / (double)elapsed_ns : 0.0;
-		if (json) {
-			fputs("{\"pin\":", stdout);
-			json_string(stdout, c->pins[i].name);
-			printf(",\"total\":%llu,\"rising\":%llu,\"falling\":%llu,\"lost\":%llu,"
-			       "\"debounced\":%llu,\"elapsed_ns\":%llu,\"rate\":%.1f",
-			       (unsigned long long)total, (unsigned long long)st.rising,
-			       (unsigned long long)st.falling, (unsigned long long)st.lost,
-			       (unsigned long long)st.filtered, (unsigned long long)elapsed_ns, rate);
+		int have_ss = is_sim && pinwatch_sim_line_stats(c->b, cp->name, &ss) == 0;
+		uint64_t run_total = count_total_of(c, &st);
+		uint64_t counted = use_interval_totals ? run_total - cp->interval_total : run_total;
+		uint64_t span = use_interval_totals ? since_ns : elapsed_ns;
+		double rate = span ? (double)counted * 1e9 / (double)span : 0.0;
+		unsigned long long total = base->total + run_total, rising = base->rising + st.rising,
+				   falling = base->falling + st.falling, lost = base->lost + st.lost,
+				   debounced = base->debounced + st.filtered;
+		if (c->json) {
+			fputs("{\"pin\":", f);
+			json_string(f, cp->name);
+			fprintf(f, ",\"total\":%llu,\"rising\":%llu,\"falling\":%llu,\"lost\":%llu,"
+				"\"debounced\":%llu,\"elapsed_ns\":%llu,\"rate\":%.1f",
+				total, rising, falling, lost, debounced,
+				(unsigned long long)elapsed_ns, rate);
+			if (st.idle)
+				fprintf(f, ",\"idle\":%llu", (unsigned long long)st.idle);
 			if (have_ss)
-				printf(",\"sim_dropped\":%llu", (unsigned long long)ss.dropped);
+				fprintf(f, ",\"sim_dropped\":%llu", (unsigned long long)ss.dropped);
 			if (st.error) {
-				fputs(",\"error\":", stdout);
-				json_string(stdout, strerror(-st.error));
+				fputs(",\"error\":", f);
+				json_string(f, strerror(-st.error));
 			}
-			fputs("}\n", stdout);
+			fputs("}\n", f);
 			continue;
 		}
-		printf("%s total=%llu rising=%llu falling=%llu lost=%llu elapsed=%llu.%09llus rate=%.1f/s",
-		       c->pins[i].name, (unsigned long long)total,
-		       (unsigned long long)st.rising, (unsigned long long)st.falling,
-		       (unsigned long long)st.lost,
-		       (unsigned long long)(elapsed_ns / 1000000000u),
-		       (unsigned long long)(elapsed_ns % 1000000000u), rate);
-		if (st.filtered)
-			printf(" debounced=%llu", (unsigned long long)st.filtered);
+		fprintf(f, "%s total=%llu rising=%llu falling=%llu lost=%llu elapsed=%llu.%09llus rate=%.1f/s",
+			cp->name, total, rising, falling, lost,
+			(unsigned long long)(elapsed_ns / 1000000000u),
+			(unsigned long long)(elapsed_ns % 1000000000u), rate);
+		if (debounced)
+			fprintf(f, " debounced=%llu", debounced);
+		if (st.idle)
+			fprintf(f, " idle=%llu", (unsigned long long)st.idle);
 		if (have_ss)
-			printf(" sim_dropped=%llu", (unsigned long long)ss.dropped);
+			fprintf(f, " sim_dropped=%llu", (unsigned long long)ss.dropped);
 		if (st.error)
-			printf(" error=\"%s\"", strerror(-st.error));
-		putchar('\n');
+			fprintf(f, " error=\"%s\"", strerror(-st.error));
+		fputc('\n', f);
 	}
+	fflush(f);
 }
 
 /* The buffer is asked for by default; a backend without a settable one
@@ -178,6 +192,77 @@ static int add_watch(struct count_pin *cp, pinwatch_watcher *w,
 		wcfg->event_buffer = 0;
 		ret = pinwatch_watch_add(w, cp->pin, wcfg, &cp->id);
 	}
+	return ret;
+}
+
+/* The service options; 1 if OPT was one (or an exit status in *done). */
+static int service_option(struct count *c, int opt, const char *arg, int *done)
+{
+	struct count_service *svc = &c->svc;
+
+	switch (opt) {
+	case 'i':
+		if (parse_duration(arg, &svc->interval_ns) < 0 || !svc->interval_ns) {
+			*done = usage_error(c->cmd, "bad interval '%s' (e.g. 1s, 1m)", arg);
+			return 1;
+		}
+		svc->lines = 1;
+		return 1;
+	case 's':
+		svc->state_path = arg;
+		return 1;
+	case 'S':
+		svc->show = 1;
+		return 1;
+	case 'o':
+		svc->output_path = arg;
+		return 1;
+	case 'I':
+		if (parse_duration(arg, &svc->idle_ns) < 0 || !svc->idle_ns) {
+			*done = usage_error(c->cmd, "bad idle timeout '%s' (e.g. 10s, 5m)", arg);
+			return 1;
+		}
+		return 1;
+	case 'x':
+		svc->idle_exit = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int check_service_options(struct count *c)
+{
+	struct count_service *svc = &c->svc;
+
+	if (svc->show && !svc->state_path)
+		return usage_error(c->cmd, "--show needs --state FILE");
+	if (svc->idle_exit && !svc->idle_ns)
+		return usage_error(c->cmd, "--idle-exit needs --idle-timeout");
+	if (svc->state_path && !svc->interval_ns)
+		svc->interval_ns = COUNT_DEFAULT_CHECKPOINT_NS;
+	return 0;
+}
+
+/* stdout, or --output FILE opened for appending. */
+static int open_output(struct count *c)
+{
+	c->out = stdout;
+	if (!c->svc.output_path)
+		return 0;
+	c->out = fopen(c->svc.output_path, "ae");
+	if (!c->out) {
+		c->out = stdout;
+		return runtime_error(c->cmd, "open %s: %s", c->svc.output_path, strerror(errno));
+	}
+	return 0;
+}
+
+static int close_output(struct count *c, int ret)
+{
+	if (c->out && c->out != stdout && fclose(c->out) == EOF && !ret)
+		ret = runtime_error(c->cmd, "write %s: %s", c->svc.output_path, strerror(errno));
+	c->out = stdout;
 	return ret;
 }
 
@@ -196,19 +281,34 @@ int cmd_count(struct tool_ctx *ctx)
 		{ "json", no_argument, NULL, 'j' },
 		{ "wire", required_argument, NULL, 'w' },
 		{ "pulse", required_argument, NULL, 'p' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "state", required_argument, NULL, 's' },
+		{ "show", no_argument, NULL, 'S' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "idle-exit", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct count c = { .edges = PINWATCH_EDGE_BOTH };
+	/* count takes SIGHUP as "re-open your files" and SIGUSR1 as "print
+	 * the totals": neither ends it (count_signal). */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
+	struct count c = { .cmd = ctx->cmd, .edges = PINWATCH_EDGE_BOTH, .out = stdout,
+			   .svc = { .lock_fd = -1 } };
 	struct pinwatch_pin_config pcfg = { .direction = PINWATCH_DIR_INPUT };
 	struct pinwatch_watch_config wcfg = { .event_buffer = COUNT_EVENT_BUFFER };
 	struct stim stim = { 0 };
 	struct loop loop = { 0 };
 	uint64_t v;
-	int opt, done = -1, ret, json = 0, sigfd = -1, explicit_buffer = 0;
+	int opt, done = -1, ret, sigfd = -1, explicit_buffer = 0;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:he:t:n:d:lB:E:jw:p:",
+	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:he:t:n:d:lB:E:jw:p:i:s:So:I:x",
 				  longopts, NULL)) != -1) {
 		if (common_option(opt, optarg, help, &ctx->spec, &done)) {
+			if (done >= 0)
+				return done;
+			continue;
+		}
+		if (service_option(&c, opt, optarg, &done)) {
 			if (done >= 0)
 				return done;
 			continue;
@@ -246,7 +346,7 @@ int cmd_count(struct tool_ctx *ctx)
 			explicit_buffer = 1;
 			break;
 		case 'j':
-			json = 1;
+			c.json = 1;
 			break;
 		case 'w':
 			stim.wire_out = optarg;
@@ -260,7 +360,15 @@ int cmd_count(struct tool_ctx *ctx)
 			return option_error(ctx->cmd, opt, ctx->argv);
 		}
 	}
+	if ((ret = check_service_options(&c)))
+		return ret;
 	c.npins = (size_t)(ctx->argc - optind);
+	if (c.svc.show) {
+		if (c.npins)
+			return usage_error(ctx->cmd, "--show takes no PIN");
+		ret = count_show(&c);
+		return finish_output(ctx->cmd, ret);
+	}
 	if (!c.npins)
 		return usage_error(ctx->cmd, "missing PIN");
 	if (stim.wire_out && !stim.have_pulse && !c.pulses)
@@ -280,15 +388,20 @@ int cmd_count(struct tool_ctx *ctx)
 	if (stim.have_pulse)
 		c.pulses = 0;
 	wcfg.edges = c.edges;
+	wcfg.idle_ns = c.svc.idle_ns;
 
 	c.pins = calloc(c.npins, sizeof(*c.pins));
 	if (!c.pins)
 		return runtime_error(ctx->cmd, "out of memory");
-	sigfd = signals_open();
+	for (size_t i = 0; i < c.npins; i++)
+		c.pins[i].name = ctx->argv[optind + (int)i];
+	sigfd = signals_open_set(sigs, sizeof(sigs) / sizeof(sigs[0]));
 	if (sigfd < 0) {
 		ret = runtime_error(ctx->cmd, "signalfd: %s", strerror(-sigfd));
 		goto out;
 	}
+	if ((ret = open_output(&c)) || (ret = count_resume(&c)))
+		goto out;
 	ret = open_board(ctx->cmd, ctx->spec, &c.b);
 	if (ret)
 		goto out;
@@ -300,32 +413,51 @@ int cmd_count(struct tool_ctx *ctx)
 		goto out;
 	}
 	for (size_t i = 0; i < c.npins; i++) {
-		c.pins[i].name = ctx->argv[optind + (int)i];
 		if (pinwatch_pin_open(c.b, c.pins[i].name, &pcfg, &c.pins[i].pin) < 0 ||
 		    add_watch(&c.pins[i], c.w, &wcfg, explicit_buffer) < 0) {
 			ret = library_error(ctx->cmd);
 			goto out;
 		}
 	}
+	/* Counting from here: the gap since the last run ends now, and the
+	 * time the totals cover starts (a sim generator plays from here);
+	 * the first checkpoint's fsyncs come after, edges counted meanwhile. */
+	c.loop = &loop;
+	count_arm_service(&c);
 	ret = stim_start(ctx->cmd, c.b, &stim, ctx->argv + optind, c.npins);
 	if (ret)
 		goto out;
+	if ((ret = count_start_service(&c)))
+		goto out;
 
-	int live = !json && isatty(STDOUT_FILENO);
+	c.live = !c.json && !c.svc.output_path && isatty(STDOUT_FILENO);
 	c.last_tick = now_ns();
 	loop.board = c.b;
 	loop.watcher = c.w;
 	loop.sigfd = sigfd;
 	loop.stim = &stim;
 	loop.event_buffer = wcfg.event_buffer ? wcfg.event_buffer : 16;
+	/* On the virtual clock, the idle watchdog is seen where it fires:
+	 * no clock step longer than the timeout. */
+	if (c.svc.idle_ns) {
+		uint64_t step = stim_step(&stim, loop.event_buffer);
+		loop.step_ns = step < c.svc.idle_ns ? step : c.svc.idle_ns;
+	}
 	loop.done = count_done;
 	loop.arg = &c;
-	loop.tick_ms = live ? TICK_MS : 0;
+	loop.tick_ms = c.live ? TICK_MS : 0;
 	loop.tick = tick;
+	loop.interval_ns = c.svc.interval_ns;
+	loop.interval = count_interval;
+	loop.signal = count_signal;
 	enum loop_end end = loop_run(&loop);
 	if (end == LOOP_ERROR)
 		ret = library_error(ctx->cmd);
-	summary(&c, json, loop.end_ns - loop.start_ns, live);
+	uint64_t elapsed = loop.end_ns - loop.start_ns;
+	int saved = count_stop_service(&c, elapsed);
+	count_print(&c, elapsed, 0, 0);
+	if (!ret)
+		ret = saved;
 	if (!ret && c.error) {
 		for (size_t i = 0; i < c.npins; i++) {
 			struct pinwatch_watch_stats st;
@@ -335,6 +467,8 @@ int cmd_count(struct tool_ctx *ctx)
 		}
 		ret = EXIT_RUNTIME;
 	}
+	if (!ret && c.svc.idle_hit)
+		ret = EXIT_IDLE;
 out:
 	stim_stop(c.b, &stim);
 	for (size_t i = 0; i < c.npins; i++)
@@ -342,7 +476,9 @@ out:
 	pinwatch_watcher_free(c.w);
 	pinwatch_board_close(c.b);
 	free(c.pins);
+	count_close_service(&c);
 	if (sigfd >= 0)
 		close(sigfd);
+	ret = close_output(&c, ret);
 	return finish_output(ctx->cmd, ret);
 }

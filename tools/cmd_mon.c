@@ -23,7 +23,7 @@ static const char help[] =
 	"Usage: pinwatch [-b SPEC] mon [OPTIONS] PIN...\n"
 	"\n"
 	"Print the pins' edges as they arrive, one line each, flushed line by\n"
-	"line.  Ends on SIGINT/SIGTERM (Ctrl-C), after --num-events, after\n"
+	"line.  Ends on SIGINT/SIGTERM (Ctrl-C)/SIGHUP, after --num-events, after\n"
 	"--duration, or when every --pulse generator has finished; then prints\n"
 	"a summary per pin on stderr and exits 0.\n"
 	"\n"

@@ -53,6 +53,19 @@ static int min_timeout(int a, int b)
 	return a < b ? a : b;
 }
 
+/* Take every pending signal; 1 if one of them ends the loop.  Each is
+ * handled even after one that ends it: a SIGUSR1 queued with a SIGTERM
+ * still prints its totals. */
+static int took_signal(struct loop *l)
+{
+	int signo, end = 0;
+
+	while ((signo = signals_next(l->sigfd)) > 0)
+		if (!l->signal || l->signal(l->arg, signo))
+			end = 1;
+	return end;
+}
+
 /* Wait up to timeout_ms for a signal or events; dispatch what is ready.
  * Returns LOOP_SIGNAL, LOOP_ERROR, or -1 to go on. */
 static int wait_once(struct loop *l, int timeout_ms)
@@ -64,7 +77,7 @@ static int wait_once(struct loop *l, int timeout_ms)
 
 	if (poll(fds, 2, timeout_ms) < 0 && errno != EINTR)
 		return LOOP_ERROR;
-	if ((fds[0].revents & POLLIN) && signals_pending(l->sigfd))
+	if ((fds[0].revents & POLLIN) && took_signal(l))
 		return LOOP_SIGNAL;
 	if (fds[1].revents && pinwatch_watcher_dispatch(l->watcher, 0) < 0)
 		return LOOP_ERROR;
@@ -84,9 +97,30 @@ static void maybe_tick(struct loop *l, uint64_t *next_tick)
 	*next_tick = t + (uint64_t)l->tick_ms * 1000000u;
 }
 
+/* The periodic work on the real clock, after the edges so far are handled:
+ * a late wake-up (a loaded machine) skips to the next period rather than
+ * bunching lines. */
+static int maybe_interval_real(struct loop *l, uint64_t *next)
+{
+	uint64_t t;
+
+	if (!l->interval_ns || !l->interval)
+		return 0;
+	t = now_ns();
+	if (t < *next)
+		return 0;
+	if (drain(l) < 0)
+		return -1;
+	l->interval(l->arg, t - l->start_ns);
+	while (*next <= t)
+		*next += l->interval_ns;
+	return 0;
+}
+
 static enum loop_end run_real(struct loop *l, uint64_t deadline)
 {
 	uint64_t next_tick = now_ns() + (uint64_t)l->tick_ms * 1000000u;
+	uint64_t next_interval = l->start_ns + l->interval_ns;
 	int polling_gens = l->stim && l->stim->ngens && !l->stim->endless;
 
 	for (;;) {
@@ -103,9 +137,13 @@ static enum loop_end run_real(struct loop *l, uint64_t deadline)
 			timeout = min_timeout(timeout, ms_until(next_tick, t));
 		if (polling_gens)
 			timeout = min_timeout(timeout, 10);
+		if (l->interval_ns)
+			timeout = min_timeout(timeout, ms_until(next_interval, t));
 		int end = wait_once(l, timeout);
 		if (end >= 0)
 			return (enum loop_end)end;
+		if (maybe_interval_real(l, &next_interval) < 0)
+			return LOOP_ERROR;
 		maybe_tick(l, &next_tick);
 	}
 }
@@ -115,6 +153,7 @@ static enum loop_end run_virtual(struct loop *l, uint64_t deadline)
 	uint64_t next_tick = now_ns() + (uint64_t)l->tick_ms * 1000000u;
 	uint64_t step = l->step_ns;
 	uint64_t gen_end = l->stim ? stim_end(l->stim) : 0;
+	uint64_t next_interval = l->interval_ns ? l->start_ns + l->interval_ns : 0;
 	int gens = l->stim && l->stim->ngens;
 
 	if (!step)
@@ -123,7 +162,7 @@ static enum loop_end run_virtual(struct loop *l, uint64_t deadline)
 		if (l->done && l->done(l->arg))
 			return LOOP_DONE;
 		struct pollfd sig = { .fd = l->sigfd, .events = POLLIN };
-		if (poll(&sig, 1, 0) > 0 && signals_pending(l->sigfd))
+		if (poll(&sig, 1, 0) > 0 && took_signal(l))
 			return LOOP_SIGNAL;
 		uint64_t now = board_now(l);
 		if (gens && stim_finished(l->board, l->stim))
@@ -147,8 +186,17 @@ static enum loop_end run_virtual(struct loop *l, uint64_t deadline)
 			adv = deadline - 1 - now;
 		if (gen_end && gen_end > now && gen_end - now < adv)
 			adv = gen_end - now;
-		if (pinwatch_sim_advance(l->board, adv) < 0 || drain(l) < 0)
+		/* Stop the clock just before each interval's end, like at the
+		 * deadline: the periodic line covers exactly [start, k * D). */
+		if (next_interval && next_interval - 1 - now < adv)
+			adv = next_interval - 1 - now;
+		if (adv && (pinwatch_sim_advance(l->board, adv) < 0 || drain(l) < 0))
 			return LOOP_ERROR;
+		if (next_interval && board_now(l) >= next_interval - 1) {
+			if (l->interval)
+				l->interval(l->arg, next_interval - l->start_ns);
+			next_interval += l->interval_ns;
+		}
 		maybe_tick(l, &next_tick);
 	}
 }

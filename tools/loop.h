@@ -5,7 +5,8 @@
  * optional deadline, a periodic tick (count's live display), the end of the
  * generators.  On the sim's virtual clock the loop is also the clock: it
  * advances time in steps small enough for the event buffers, dispatching
- * after each step, so runs are exact and take no real time.
+ * after each step, so runs are exact and take no real time.  The periodic
+ * interval is board time too, so its output is exact on the virtual clock.
  */
 #ifndef PINWATCH_TOOL_LOOP_H
 #define PINWATCH_TOOL_LOOP_H
@@ -17,7 +18,7 @@
 
 enum loop_end {
 	LOOP_DONE = 0,   /* the command's own condition (done() said so) */
-	LOOP_SIGNAL,     /* SIGINT or SIGTERM */
+	LOOP_SIGNAL,     /* SIGINT, SIGTERM, SIGHUP (or what signal() ended on) */
 	LOOP_TIMEOUT,    /* the duration is over */
 	LOOP_IDLE,       /* every generator finished and its edges were handled */
 	LOOP_ERROR,      /* dispatch failed: pinwatch_last_error() says why */
@@ -34,6 +35,16 @@ struct loop {
 	int tick_ms;                /* 0: no tick */
 	void (*tick)(void *arg);
 	int (*done)(void *arg);     /* may be NULL */
+	/* Periodic work in board time (count --interval): called every
+	 * interval_ns with the nominal time since the start (k * interval_ns
+	 * on the virtual clock, where the loop stops the clock exactly there
+	 * first, edges due at that instant excluded; the measured time on the
+	 * real clock).  0: none. */
+	uint64_t interval_ns;
+	void (*interval)(void *arg, uint64_t elapsed_ns);
+	/* A signal from sigfd: return 1 to end the loop (LOOP_SIGNAL), 0 to go
+	 * on.  NULL: every signal ends it. */
+	int (*signal)(void *arg, int signo);
 	void *arg;
 	/* out */
 	uint64_t start_ns, end_ns;  /* board clock */

@@ -364,19 +364,30 @@ void format_event(FILE *f, const char *fmt, const char *pin,
 
 /* -------------------------------------------------------------- signals */
 
+/* SIGHUP is a hangup to every command but count --state (which takes it
+ * as "re-open your files", signals_open_service): the terminal or session
+ * is gone, so release the lines and end as on SIGINT, with a summary and
+ * status 0, rather than die with 129. */
 int signals_open(void)
+{
+	static const int ends[] = { SIGINT, SIGTERM, SIGHUP };
+
+	return signals_open_set(ends, sizeof(ends) / sizeof(ends[0]));
+}
+
+int signals_open_set(const int *sigs, size_t n)
 {
 	sigset_t set;
 	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
-	/* A shell starts background commands with SIGINT ignored, and an
-	 * ignored signal never reaches a signalfd: take both back. */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	for (size_t i = 0; i < n; i++) {
+		/* A shell starts background commands with SIGINT ignored, and
+		 * an ignored signal never reaches a signalfd: take them back. */
+		signal(sigs[i], SIG_DFL);
+		sigaddset(&set, sigs[i]);
+	}
 	/* Blocked before any library thread exists, so every thread inherits
 	 * the mask and the signal can only ever surface on the descriptor. */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
@@ -393,6 +404,15 @@ int signals_pending(int fd)
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		got = 1;
 	return got;
+}
+
+int signals_next(int fd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return 0;
+	return (int)si.ssi_signo;
 }
 
 uint64_t now_ns(void)

@@ -91,14 +91,18 @@ void format_event(FILE *f, const char *fmt, const char *pin,
 		  const struct pinwatch_event *ev);
 
 /*
- * SIGINT and SIGTERM become readable on a signalfd (blocked for the process,
- * so they cannot interrupt the library mid-call); SIGPIPE is ignored, a
- * closed output shows as EPIPE on write.  Returns the descriptor
+ * SIGINT, SIGTERM and SIGHUP become readable on a signalfd (blocked for the
+ * process, so they cannot interrupt the library mid-call); SIGPIPE is
+ * ignored, a closed output shows as EPIPE on write.  Returns the descriptor
  * (O_CLOEXEC) or -errno.
  */
 int signals_open(void);
+/* The same for the N signals of SIGS (count as a service adds SIGUSR1). */
+int signals_open_set(const int *sigs, size_t n);
 /* 1 if a terminating signal is pending on FD (consumed), else 0. */
 int signals_pending(int fd);
+/* The next pending signal's number (consumed), 0 if none. */
+int signals_next(int fd);
 
 /* CLOCK_MONOTONIC in ns. */
 uint64_t now_ns(void);
