@@ -21,7 +21,7 @@ unset PINWATCH_BOARD PINWATCH_DEBUG
 # Tests of the library's side of issue 15 (the idle watchdog, items 1-2)
 # run and print their result, but cannot fail this script until the library
 # has them: on merging the core's idle watchdog, set this to 0.
-PENDING_LIBRARY=${PINWATCH_TEST_PENDING_LIBRARY:-1}
+PENDING_LIBRARY=${PINWATCH_TEST_PENDING_LIBRARY:-0}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-service.XXXXXX") || exit 99
 pid=

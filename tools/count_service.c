@@ -306,6 +306,9 @@ int count_check_idle(struct count *c)
 {
 	int hit = 0;
 
+	if (c->svc.idle_hit)
+		return 1;   /* asked again (the loop checks inside its drain too) */
+
 	for (size_t i = 0; i < c->npins; i++) {
 		struct count_pin *cp = &c->pins[i];
 		struct pinwatch_watch_stats st;
