@@ -20,7 +20,7 @@ for f in scripts/install-deps autogen.sh .ci/run tests/cross/armel.sh; do
 done
 
 if git -C "$srcdir" rev-parse --git-dir > /dev/null 2>&1; then
-	missing=$(git -C "$srcdir" ls-files | grep -v -x -E '\.gitignore' |
+	missing=$(git -C "$srcdir" ls-files | grep -v -E '(^|/)\.git(ignore|keep|attributes)$' |
 		while IFS= read -r f; do [ -e "$distdir/$f" ] || echo "$f"; done)
 	if [ -n "$missing" ]; then
 		echo "dist: tracked files missing from the tarball (add them to EXTRA_DIST):" >&2
