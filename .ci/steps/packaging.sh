@@ -140,9 +140,9 @@ consume() {
 		die "$name: the consumer failed"
 }
 consume shared "$ROOT"
-needed=$(readelf -d "$WORK/consumer-shared" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
+needed=$(readelf -d "$WORK/consumer-shared" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -s -d ' ')
 echo "  shared consumer needs: $needed"
-case " $needed" in *" libpinwatch.so.0 "*) ;; *) die "the shared consumer is not linked to libpinwatch.so.0" ;; esac
+case " $needed " in *" libpinwatch.so.0 "*) ;; *) die "the shared consumer is not linked to libpinwatch.so.0" ;; esac
 case "$needed" in *gpiod*|*pthread*) die "the shared consumer is over-linked: $needed" ;; esac
 consume static "$ROOT" --static -- -static
 readelf -d "$WORK/consumer-static" 2>/dev/null | grep -q NEEDED && die "the --static consumer is not static"
@@ -204,13 +204,20 @@ fence='```'
 mapfile -t quick < <(sed -n '/^## Quick start/,/^## /p' README.md | sed -n "/^$fence\$/,/^$fence\$/p" | grep -v "^$fence")
 [ ${#quick[@]} -eq 2 ] || die "the README's quick start has ${#quick[@]} lines, not 2"
 t0=$(date +%s)
+n=0
 for line in "${quick[@]}"; do
+	n=$((n + 1))
+	log=$WORK/quickstart-$n.log
 	echo "  \$ $line"
-	t 1800 bash -c "set -e; $line" > "$WORK/quickstart.log" 2>&1 < /dev/null ||
-		{ tail -n 60 "$WORK/quickstart.log"; die "quick start from the tarball: $line"; }
-	tail -n 3 "$WORK/quickstart.log" | sed 's/^/    /'
+	t 1800 bash -c "set -e; $line" > "$log" 2>&1 < /dev/null ||
+		{ tail -n 60 "$log"; die "quick start from the tarball: $line"; }
+	tail -n 3 "$log" | sed 's/^/    /'
 done
 summary+=("tarball quick start $(( $(date +%s) - t0 ))s")
+# Quiet builds: autoconf's clean-ups beside core/, macro order.
+if grep -E "cannot remove 'core'|was called before AC_|^configure.ac:[0-9]+: warning" "$WORK/quickstart-1.log"; then
+	die "autogen.sh or configure is not quiet (above)"
+fi
 
 step "a static-only install (the default ./configure): plain pkg-config --libs"
 SROOT=$WORK/tarball/root
