@@ -667,6 +667,7 @@ const struct pw_backend_ops pw_backend_chardev = {
 	.open = cd_open,
 	.close = cd_close,
 	.caps = cd_caps,
+	.counting_buffer = 1024,
 	.clock = cd_clock,
 	.num_banks = cd_num_banks,
 	.bank_info = cd_bank_info,

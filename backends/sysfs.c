@@ -549,7 +549,6 @@ const struct pw_backend_ops pw_backend_sysfs = {
 	.arg_is_profile = 0,
 	.options = sysfs_options,
 	/* the watched descriptor is an epoll set (sysfs_edges.c) */
-	.watch_events = EPOLLIN,
 	.probe = sysfs_probe,
 	.open = sysfs_open,
 	.close = sysfs_close,

@@ -137,10 +137,10 @@ struct pw_backend_ops {
 	int arg_is_profile;
 	/* spec keys this backend accepts besides board= and consumer= */
 	const char *const *options;
-	/* epoll events that mean "edges pending" on the edge descriptor:
-	 * 0 means EPOLLIN; sysfs needs EPOLLPRI (its value files always
-	 * poll readable).  EPOLLERR and EPOLLHUP are always watched. */
-	unsigned watch_events;
+	/* The event buffer a counters-only watch asks for when its caller set
+	 * none (with PW_CAP_EVENT_BUFFER): the most the backend allows, so a
+	 * burst between two reads is counted rather than lost. */
+	unsigned counting_buffer;
 	/* For "auto": 1 if this backend's interface exists on this machine. */
 	int (*probe)(void);
 
@@ -164,13 +164,15 @@ struct pw_backend_ops {
 	int (*set)(void *line, int value);
 	int (*reconfigure)(void *line, const struct pw_line_config *cfg);
 
-	/* Start edge detection; *fd is the descriptor to watch for EPOLLIN,
-	 * EPOLLPRI or EPOLLERR (owned by the line: never closed by the core). */
+	/* Start edge detection; *fd is the descriptor to watch: readable
+	 * (EPOLLIN) while edges are pending, EPOLLERR/EPOLLHUP when the device
+	 * is gone (owned by the line: never closed by the core). */
 	int (*edges_enable)(void *line, const struct pw_edge_config *ec, int *fd);
 	void (*edges_disable)(void *line);
 	/* Take up to n pending events without blocking.  Returns the count
-	 * (0: nothing pending), -EINTR (try again later), or -errno for a fault
-	 * (-ENODEV: device gone), after which the core disables the watch. */
+	 * (0: nothing pending), -EINTR or -EAGAIN (transient: the core
+	 * retries, and reports a fault after many in a row), or -errno for a
+	 * fault (-ENODEV: device gone), after which the core disables the watch. */
 	int (*read_events)(void *line, struct pw_raw_event *ev, size_t n);
 };
 

@@ -200,55 +200,59 @@ void pw_board_ref_locked(pinwatch_board *b)
 	b->refs++;
 }
 
-void pw_board_unref_locked(pinwatch_board *b)
+pinwatch_board *pw_board_unref_locked(pinwatch_board *b)
 {
-	if (--b->refs > 0)
-		return;
-	b->ops->close(b->state);
+	return --b->refs > 0 ? NULL : b;
+}
+
+void pw_board_finish(pinwatch_board *b)
+{
+	b->ops->close(b->state);   /* backend I/O: never under the core lock */
 	free_banks(b);
-	if (b->h.magic == PW_MAGIC_LIVE)
-		pw_handle_close(&b->h, PW_KIND_BOARD, "board close");
+	pw_lock();
 	pw_handle_free(&b->h);
+	pw_unlock();
 }
 
 PINWATCH_API void pinwatch_board_close(pinwatch_board *b)
 {
+	pinwatch_board *last = NULL;
+
 	if (!b)
 		return;
 	pw_lock();
 	/* Pins still open keep the board (and its backend) alive. */
 	if (pw_handle_close(&b->h, PW_KIND_BOARD, "pinwatch_board_close") == 0)
-		pw_board_unref_locked(b);
+		last = pw_board_unref_locked(b);
 	pw_unlock();
+	if (last)
+		pw_board_finish(last);
 }
 
-/* A board handle the caller still holds, or a board kept alive by its pins
- * (the caller closed it, a pin still uses it): both are usable internally. */
-static int board_ok(const pinwatch_board *b)
-{
-	return b && (b->h.magic == PW_MAGIC_LIVE) && b->h.kind == PW_KIND_BOARD;
-}
+/* The board's public calls take only a handle the caller still holds (the
+ * one check, pw_live): a board the caller closed is not usable through its
+ * handle, even while its pins keep it alive internally (through p->board). */
 
 PINWATCH_API const char *pinwatch_board_backend(const pinwatch_board *b)
 {
-	return board_ok(b) ? b->ops->name : NULL;
+	return pw_live(b, PW_KIND_BOARD) ? b->ops->name : NULL;
 }
 
 PINWATCH_API const char *pinwatch_board_profile(const pinwatch_board *b)
 {
-	return board_ok(b) && b->profile ? b->profile->name : NULL;
+	return pw_live(b, PW_KIND_BOARD) && b->profile ? b->profile->name : NULL;
 }
 
 PINWATCH_API int pinwatch_board_clock(const pinwatch_board *b)
 {
-	if (!board_ok(b))
+	if (!pw_live(b, PW_KIND_BOARD))
 		return pw_errorf(-EINVAL, "board clock: not an open board");
 	return b->clock;
 }
 
 PINWATCH_API int pinwatch_board_num_banks(const pinwatch_board *b)
 {
-	if (!board_ok(b))
+	if (!pw_live(b, PW_KIND_BOARD))
 		return pw_errorf(-EINVAL, "board banks: not an open board");
 	return (int)b->num_banks;
 }
@@ -256,7 +260,7 @@ PINWATCH_API int pinwatch_board_num_banks(const pinwatch_board *b)
 PINWATCH_API int pinwatch_board_bank_info(const pinwatch_board *b, unsigned bank,
 					  struct pinwatch_bank_info *out)
 {
-	if (!board_ok(b) || !out)
+	if (!pw_live(b, PW_KIND_BOARD) || !out)
 		return pw_errorf(-EINVAL, "bank info: NULL board or result");
 	if (bank >= b->num_banks)
 		return pw_errorf(-ERANGE, "board %s: bank %u: no such bank (the board has %u)",
@@ -288,7 +292,7 @@ PINWATCH_API int pinwatch_board_line_info_at(pinwatch_board *b, unsigned bank,
 					     unsigned offset,
 					     struct pinwatch_line_info *out)
 {
-	if (!board_ok(b) || !out)
+	if (!pw_live(b, PW_KIND_BOARD) || !out)
 		return pw_errorf(-EINVAL, "line info: NULL board or result");
 	if (bank >= b->num_banks || offset >= b->banks[bank].info.num_lines)
 		return pw_errorf(-ERANGE, "board %s: line %u:%u: no such line", b->spec, bank, offset);
@@ -304,7 +308,7 @@ PINWATCH_API int pinwatch_board_line_info(pinwatch_board *b, const char *name,
 {
 	unsigned bank, offset;
 
-	if (!board_ok(b) || !out)
+	if (!pw_live(b, PW_KIND_BOARD) || !out)
 		return pw_errorf(-EINVAL, "line info: NULL board or result");
 	pw_detail_clear();
 	int ret = pw_names_resolve(b, name, &bank, &offset);
@@ -315,7 +319,7 @@ PINWATCH_API int pinwatch_board_line_info(pinwatch_board *b, const char *name,
 
 int pw_board_backend_state(pinwatch_board *b, const struct pw_backend_ops *ops, void **state)
 {
-	if (!board_ok(b))
+	if (!pw_live(b, PW_KIND_BOARD))
 		return pw_errorf(-EINVAL, "%s: not an open board", ops->name);
 	if (b->ops != ops)
 		return pw_errorf(-EOPNOTSUPP, "board %s: %s control: Operation not supported: this is a %s board, not a %s board",

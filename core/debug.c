@@ -76,14 +76,16 @@ void pw_handle_open(struct pw_handle *h, int kind, const char *what)
 	live.prev = h;
 }
 
-int pw_handle_live(const struct pw_handle *h, int kind)
+int pw_live(const void *obj, int kind)
 {
+	const struct pw_handle *h = obj;
+
 	return h && h->magic == PW_MAGIC_LIVE && h->kind == kind;
 }
 
 int pw_handle_close(struct pw_handle *h, int kind, const char *op)
 {
-	if (pw_handle_live(h, kind)) {
+	if (pw_live(h, kind)) {
 		h->magic = PW_MAGIC_DEAD;
 		h->prev->next = h->next;
 		h->next->prev = h->prev;

@@ -3,12 +3,21 @@
  * The core's private objects.  Backends include backend.h only.
  *
  * Locking: one core mutex (pw_lock) guards every object's state and the links
- * between objects (pin <-> watch <-> watcher, board reference counts).  GPIO
- * event rates are low enough that one lock, taken per batch of events and
- * never across a callback, a join, a blocking read or a backend request that
- * may wait, costs nothing measurable and rules out lock-order deadlocks.
- * One condition variable (pw_core_cv) is broadcast whenever a dispatch,
- * release or worker state changes; queue readers wait on their watch's own.
+ * between objects (pin <-> watch <-> watcher, board reference counts).  It is
+ * taken per batch of events and never held across a callback, a join, a
+ * blocking read, or any call into a backend that does I/O (request, release,
+ * reconfigure, edges_enable/disable, read_events, open, close): one lock
+ * rules out lock-order deadlocks, and no I/O under it means a backend that
+ * blocks (a slow sysfs, a FIFO) never freezes another thread's unrelated
+ * call.  One condition variable is broadcast when a dispatch, release or
+ * worker state changes and someone waits; queue readers wait on their
+ * watch's own.
+ *
+ * Teardown (closing.c) is one path: a watch is closed by whoever removes it
+ * (watch_remove, pin_close, watcher_free), which marks it closing, waits out
+ * a dispatch on another thread (refusing with -EDEADLK a wait that would
+ * close a cycle), and releases it; memory goes with the last reference, so
+ * a thread that waits on an object keeps it alive.
  */
 #ifndef PINWATCH_INTERNAL_H
 #define PINWATCH_INTERNAL_H
@@ -58,7 +67,9 @@ PW_HIDDEN int pw_handle_close(struct pw_handle *h, int kind, const char *op);
 /* Free a closed handle's memory, or keep it quarantined under
  * PINWATCH_DEBUG=handles so that a second close is caught, not corrupting. */
 PW_HIDDEN void pw_handle_free(struct pw_handle *h);
-PW_HIDDEN int pw_handle_live(const struct pw_handle *h, int kind);
+/* The one validity check of a public handle: OBJ (whose first member is
+ * its struct pw_handle, or NULL) is open and of KIND. */
+PW_HIDDEN int pw_live(const void *obj, int kind);
 
 /* ------------------------------------------------------------------ board */
 
@@ -87,7 +98,11 @@ PW_HIDDEN void pw_board_ref_locked(pinwatch_board *b);
  * are returned unframed. */
 PW_HIDDEN int pw_board_describe_line(pinwatch_board *b, unsigned bank, unsigned offset,
 				     struct pinwatch_line_info *out);
-PW_HIDDEN void pw_board_unref_locked(pinwatch_board *b);
+/* Drop a reference; returns the board's backend state to close (with
+ * pw_board_finish, outside the core lock) when it was the last, else NULL. */
+PW_HIDDEN pinwatch_board *pw_board_unref_locked(pinwatch_board *b);
+/* Close what the last unref returned (core lock not held). */
+PW_HIDDEN void pw_board_finish(pinwatch_board *b);
 /* Resolve NAME to bank/offset; sets the message on failure. */
 PW_HIDDEN int pw_names_resolve(const pinwatch_board *b, const char *name,
 			       unsigned *bank, unsigned *offset);
@@ -111,11 +126,23 @@ struct pinwatch_pin {
 	struct pw_line_config cfg;
 	char consumer[32];
 	struct pw_watch *watch;  /* at most one; NULL once fully released */
-	int close_pending;       /* closed from its own watch's callback */
+	/* A thread is in a line operation of the backend (request/release/
+	 * reconfigure/edges_enable/edges_disable) outside the core lock: the
+	 * backend contract serializes those per line, so others wait. */
+	int line_busy;
+	/* Closed while its watch could not be waited for (-EDEADLK): the watch's
+	 * release, when that dispatch leaves it, releases the pin too. */
+	int release_when_unwatched;
 };
 
-/* Finish closing a pin whose watch is gone (core lock held). */
-PW_HIDDEN void pw_pin_finish_close_locked(pinwatch_pin *p);
+/* Wait (core lock held) until no line operation runs on P, then claim it;
+ * pw_pin_line_done() gives it back.  Line operations are bounded backend
+ * calls that never wait on a callback, so this wait cannot deadlock. */
+PW_HIDDEN void pw_pin_line_claim_locked(pinwatch_pin *p);
+PW_HIDDEN void pw_pin_line_done_locked(pinwatch_pin *p);
+/* The end of a pin: release its line, drop its board reference, free it
+ * (closing.c; backend I/O outside the lock). */
+PW_HIDDEN void pw_pin_release_locked(pinwatch_pin *p);
 
 /* ------------------------------------------------------------------ queue */
 
@@ -134,21 +161,33 @@ PW_HIDDEN size_t pw_queue_pop(struct pw_queue *q, struct pinwatch_event *ev, siz
 
 /* ------------------------------------------------------------------ watch */
 
+/* Events of one backend read, and the most a callback watch can have read
+ * but not yet delivered (a stop between two callbacks keeps the rest). */
+#define PW_READ_BATCH 64
+#define PW_BACKLOG_MAX (PW_READ_BATCH + 1)
+
 struct pw_watch {
 	pinwatch_watch_id id;
 	pinwatch_watcher *watcher;
-	pinwatch_pin *pin;
+	pinwatch_pin *pin;        /* NULL once released */
+	char what[128];           /* "pin N3 (pioC:1)", for messages after release */
 	int fd;                   /* the line's descriptor (owned by the line) */
-	int registered;           /* in the watcher's epoll set */
 	struct pinwatch_watch_config cfg;
 	void *ctx_copy;
 	int backend_edges;        /* what the backend was asked for */
 	int sw_debounce;          /* core debounces (backend has no kernel debounce) */
-	int removed;              /* id is stale; no callback will start */
-	int release_pending;      /* removed from inside its own callback */
-	int refs;                 /* registry + blocked readers */
+	/* Teardown: closing is set once, by the one closing path
+	 * (pw_watch_close_locked): the id is stale, the descriptor has left
+	 * epoll, no callback starts.  refs: the watcher's slot, plus every
+	 * thread that waits on the watch (queue readers, closers). */
+	int closing;
+	int refs;
+	unsigned stalls;          /* consecutive reads of a ready descriptor that gave nothing */
 	pthread_cond_t cv;        /* queue readers */
 	struct pw_queue queue;
+	/* callback watch: events read, not yet delivered (a stop came first) */
+	struct pinwatch_event backlog[PW_BACKLOG_MAX];
+	unsigned backlog_head, backlog_len;
 	struct pinwatch_watch_stats st;
 	/* event accounting */
 	uint64_t seqno;           /* last seqno given (delivered or lost) */
@@ -157,48 +196,109 @@ struct pw_watch {
 	int last_value;           /* last raw value seen, -1: none */
 	int deb_level;            /* debounced level, -1: none yet */
 	uint64_t deb_ts;          /* when it was accepted */
+	/* idle watchdog */
+	int timerfd;              /* -1: none */
+	uint64_t last_activity_ns;/* last edge (or idle event), board clock */
 };
 
-/* Start releasing a watch (core lock held): id goes stale, descriptor leaves
- * epoll, readers wake; waits for a dispatch on another thread to finish with
- * it; from its own callback the rest is deferred (returns 1), else done (0).
- * -ENOENT if already removed. */
-PW_HIDDEN int pw_watch_release_locked(struct pw_watch *wa);
-PW_HIDDEN void pw_watch_finish_release_locked(struct pw_watch *wa);
-/* Turn a batch of raw events into stats, queue entries and, for a callback
- * watch, events to call back with (out, up to n).  Returns the count for out. */
-PW_HIDDEN size_t pw_watch_process_locked(struct pw_watch *wa,
-					 const struct pw_raw_event *raw, size_t nraw,
+/* A watch is in epoll (and so may be dispatched) until it closes or faults. */
+static inline int pw_watch_active(const struct pw_watch *wa)
+{
+	return !wa->closing && !wa->st.error;
+}
+
+PW_HIDDEN void pw_watch_unref_locked(struct pw_watch *wa);
+
+/* account.c: turn a batch of raw events into stats, queue entries and, for
+ * a callback watch, events to call back with (out, up to PW_BACKLOG_MAX).
+ * Returns the count for out. */
+PW_HIDDEN size_t pw_account_events_locked(struct pw_watch *wa,
+					  const struct pw_raw_event *raw, size_t nraw,
+					  struct pinwatch_event *out);
+/* A fault on the watch's descriptor: disable it, report once (st.error;
+ * the error event goes to the queue, or to out for a callback). */
+PW_HIDDEN size_t pw_account_fault_locked(struct pw_watch *wa, int err,
 					 struct pinwatch_event *out);
-/* A fault on the watch's descriptor: disable it, report once. */
-PW_HIDDEN size_t pw_watch_fault_locked(struct pw_watch *wa, int err,
-				       struct pinwatch_event *out);
+/* The idle watchdog fired at now_ns: one PINWATCH_EVENT_IDLE. */
+PW_HIDDEN size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t now_ns,
+					struct pinwatch_event *out);
+
+/* idle.c: the idle watchdog's timer (a timerfd in the watcher's epoll). */
+PW_HIDDEN int pw_idle_arm_locked(pinwatch_watcher *w, struct pw_watch *wa);
+PW_HIDDEN void pw_idle_rearm_locked(struct pw_watch *wa);
+/* Read an expiry: 1 and the time now (board clock), or 0 if none. */
+PW_HIDDEN int pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns);
 
 /* ---------------------------------------------------------------- watcher */
 
-enum pw_worker_state { PW_WORKER_NONE = 0, PW_WORKER_RUNNING };
+/* A thread as the deadlock detector sees it: what it is waiting for. */
+struct pw_thread {
+	struct pw_thread *waits_for;  /* the dispatcher it waits on, or NULL */
+};
+
+enum pw_worker_state { PW_WORKER_NONE = 0, PW_WORKER_RUNNING, PW_WORKER_JOINING };
 
 struct pinwatch_watcher {
-	struct pw_handle h;
+	struct pw_handle h;          /* dead from the moment free is called */
 	int epfd;
 	int wakefd;
 	struct pw_watch **slots;
 	unsigned num_slots;
-	struct pw_watch *current;   /* being dispatched right now */
-	int dispatching;            /* a thread is inside dispatch */
-	pthread_t dispatch_thread;
+	/* The one thread dispatching (worker or caller), and the watch it is
+	 * reading or calling back right now.  A closer from another thread
+	 * waits until current is not its watch. */
+	struct pw_thread *dispatcher;
+	struct pw_watch *current;
+	unsigned backlogged;         /* watches with undelivered events */
+	int closing;                 /* free was called: no more dispatch */
+	int dispatcher_finishes;     /* free left the end to the dispatcher */
+	int stopping;                /* stop (or free) asked the worker to end */
+	int refs;                    /* the caller's, until freed; every waiter's */
 	int worker_state;
+	unsigned worker_gen;         /* one more at every start */
 	pthread_t worker;
-	int stop_requested;
-	int joining;                /* a thread is joining the worker */
-	int free_pending;           /* freed from a callback: finish after it */
+	struct pw_thread worker_self;
 };
 
-PW_HIDDEN struct pw_watch *pw_watcher_lookup_locked(pinwatch_watcher *w,
-						    pinwatch_watch_id id);
-/* 1 if the calling thread is inside w's dispatch (a callback). */
-PW_HIDDEN int pw_watcher_in_dispatch_locked(const pinwatch_watcher *w);
-PW_HIDDEN void pw_watcher_unslot_locked(pinwatch_watcher *w, struct pw_watch *wa);
+/* slots.c: the table of watch ids (slot + serial, never reused). */
+PW_HIDDEN int pw_slots_add_locked(pinwatch_watcher *w, struct pw_watch *wa);
+PW_HIDDEN void pw_slots_remove_locked(pinwatch_watcher *w, struct pw_watch *wa);
+PW_HIDDEN struct pw_watch *pw_slots_find_locked(const pinwatch_watcher *w,
+						pinwatch_watch_id id);
+
+/* closing.c: the one closing path of watches and watchers. */
+/* The calling thread's record. */
+PW_HIDDEN struct pw_thread *pw_thread_self(void);
+PW_HIDDEN void pw_thread_set_self(struct pw_thread *t);
+/* 1 if the calling thread is w's dispatcher (inside one of its callbacks). */
+PW_HIDDEN int pw_watcher_is_mine_locked(const pinwatch_watcher *w);
+/* Wait (core lock held) for w's dispatcher to finish with WA (WA NULL: to
+ * leave dispatch altogether).  -EDEADLK, without waiting, when that
+ * dispatcher is (through any chain of waits) waiting for the caller. */
+PW_HIDDEN int pw_wait_dispatcher_locked(pinwatch_watcher *w, const struct pw_watch *wa);
+/* Close WA: mark it closing (id stale, out of epoll, readers woken), wait
+ * for a dispatch on another thread to finish with it, and release its
+ * line's edges.  *was_closing: someone else had closed it (then this
+ * waits for that release to complete).  0, or -EDEADLK if waiting
+ * would deadlock (then WA is closing and its release completes as the
+ * other dispatch leaves it; it never runs again after that invocation). */
+PW_HIDDEN int pw_watch_close_locked(struct pw_watch *wa, int *was_closing);
+/* For the dispatcher leaving WA: complete a release that had to wait. */
+PW_HIDDEN void pw_watch_finish_if_closing_locked(struct pw_watch *wa);
+/* Close the watcher's descriptors and drop the caller's reference, once no
+ * thread dispatches it (idempotent). */
+PW_HIDDEN void pw_watcher_finish_locked(pinwatch_watcher *w);
+PW_HIDDEN void pw_watcher_ref_locked(pinwatch_watcher *w);
+PW_HIDDEN void pw_watcher_unref_locked(pinwatch_watcher *w);
+
+/* dispatch.c: one epoll_wait and everything it returned, by the calling
+ * thread, which is w's dispatcher.  Core lock not held. */
+PW_HIDDEN int pw_dispatch_once(pinwatch_watcher *w, int timeout_ms);
+/* The epoll token of a watch's idle timer (the watch id with this bit). */
+#define PW_TOKEN_TIMER (1ull << 63)
+#define PW_TOKEN_WAKE UINT64_MAX
+/* Wake the dispatcher out of epoll_wait. */
+PW_HIDDEN void pw_watcher_wake(pinwatch_watcher *w);
 
 /* ------------------------------------------------------------------ misc */
 

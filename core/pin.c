@@ -8,11 +8,6 @@
 
 #include "internal.h"
 
-static int pin_ok(const pinwatch_pin *p)
-{
-	return pw_handle_live(p ? &p->h : NULL, PW_KIND_PIN);
-}
-
 /* Check a config against what the backend can do; fill the line config. */
 static int make_line_config(const pinwatch_board *b, const pinwatch_pin *p,
 			    const struct pinwatch_pin_config *cfg,
@@ -65,7 +60,7 @@ PINWATCH_API int pinwatch_pin_open(pinwatch_board *b, const char *name,
 	if (!out)
 		return pw_errorf(-EINVAL, "pin open: NULL result pointer");
 	*out = NULL;
-	if (!pw_handle_live(b ? &b->h : NULL, PW_KIND_BOARD))
+	if (!pw_live(b, PW_KIND_BOARD))
 		return pw_errorf(-EINVAL, "pin %s: open: not an open board", name ? name : "(null)");
 	ret = pw_names_resolve(b, name, &bank, &offset);
 	if (ret < 0)
@@ -106,7 +101,7 @@ err:
 PINWATCH_API int pinwatch_pin_get(pinwatch_pin *p)
 {
 	pw_detail_clear();
-	if (!pin_ok(p))
+	if (!pw_live(p, PW_KIND_PIN))
 		return pw_errorf(-EINVAL, "pin get: not an open pin");
 	int ret = p->board->ops->get(p->line);
 	return ret < 0 ? pw_fail(ret, "%s: get", p->h.what) : ret;
@@ -115,7 +110,7 @@ PINWATCH_API int pinwatch_pin_get(pinwatch_pin *p)
 PINWATCH_API int pinwatch_pin_set(pinwatch_pin *p, int value)
 {
 	pw_detail_clear();
-	if (!pin_ok(p))
+	if (!pw_live(p, PW_KIND_PIN))
 		return pw_errorf(-EINVAL, "pin set: not an open pin");
 	if (p->cfg.direction != PINWATCH_DIR_OUTPUT) {
 		pw_detail("the line is an input; reconfigure it as an output first");
@@ -131,9 +126,13 @@ PINWATCH_API int pinwatch_pin_reconfigure(pinwatch_pin *p, const struct pinwatch
 	int ret;
 
 	pw_detail_clear();
-	if (!pin_ok(p) || !cfg)
-		return pw_errorf(-EINVAL, "pin reconfigure: not an open pin, or NULL config");
+	if (!cfg)
+		return pw_errorf(-EINVAL, "pin reconfigure: NULL config");
 	pw_lock();
+	if (!pw_live(p, PW_KIND_PIN)) {
+		pw_unlock();
+		return pw_errorf(-EINVAL, "pin reconfigure: not an open pin");
+	}
 	if (p->watch) {
 		pw_detail("the pin is watched; remove its watch first");
 		ret = -EBUSY;
@@ -142,9 +141,15 @@ PINWATCH_API int pinwatch_pin_reconfigure(pinwatch_pin *p, const struct pinwatch
 	ret = make_line_config(p->board, p, cfg, &lc);
 	if (ret < 0)
 		goto out;
+	/* A request may wait (sysfs): not under the core lock.  The line
+	 * claim keeps a watch_add of this pin from enabling edges meanwhile. */
+	pw_pin_line_claim_locked(p);
+	pw_unlock();
 	ret = p->board->ops->reconfigure(p->line, &lc);
+	pw_lock();
 	if (ret == 0)
 		p->cfg = lc;
+	pw_pin_line_done_locked(p);
 out:
 	pw_unlock();
 	return ret < 0 ? pw_fail(ret, "%s: reconfigure", p->h.what) : 0;
@@ -152,55 +157,40 @@ out:
 
 PINWATCH_API const char *pinwatch_pin_name(const pinwatch_pin *p)
 {
-	return pin_ok(p) ? p->name : NULL;
+	return pw_live(p, PW_KIND_PIN) ? p->name : NULL;
 }
 
 PINWATCH_API int pinwatch_pin_info(pinwatch_pin *p, struct pinwatch_line_info *out)
 {
-	if (!pin_ok(p) || !out)
+	if (!pw_live(p, PW_KIND_PIN) || !out)
 		return pw_errorf(-EINVAL, "pin info: not an open pin, or NULL result");
 	/* The board may be closed by the caller already: use it internally. */
 	int ret = pw_board_describe_line(p->board, p->bank, p->offset, out);
 	return ret < 0 ? pw_fail(ret, "%s: read info", p->h.what) : 0;
 }
 
-void pw_pin_finish_close_locked(pinwatch_pin *p)
-{
-	p->board->ops->release(p->line);
-	p->line = NULL;
-	pw_board_unref_locked(p->board);
-	pw_broadcast();
-	pw_handle_free(&p->h);
-}
-
 PINWATCH_API void pinwatch_pin_close(pinwatch_pin *p)
 {
+	int was;
+
 	if (!p)
 		return;
 	pw_lock();
 	if (pw_handle_close(&p->h, PW_KIND_PIN, "pinwatch_pin_close") < 0) {
+		pw_unlock();   /* a double close or garbage, reported under PINWATCH_DEBUG */
+		return;
+	}
+	/* Rule 2: closing a pin first closes its watch, synchronously. */
+	if (p->watch && pw_watch_close_locked(p->watch, &was) == -EDEADLK) {
+		/* Its callback runs on a dispatcher that waits for ours: the
+		 * watch's release, as that callback returns, releases the pin. */
+		p->release_when_unwatched = 1;
+		pw_errorf(-EDEADLK, "%s: close: Resource deadlock avoided: its watch's callback is running on a "
+			  "dispatcher that is waiting for this thread's own callback; the pin is released when "
+			  "that callback returns", p->h.what);
 		pw_unlock();
 		return;
 	}
-	/* Rule 2: closing a pin first removes its watch, synchronously. */
-	while (p->watch) {
-		struct pw_watch *wa = p->watch;
-		if (!wa->removed && pw_watch_release_locked(wa) == 1) {
-			/* We are inside this watch's callback: the pin's close
-			 * completes when the callback returns. */
-			p->close_pending = 1;
-			pw_unlock();
-			return;
-		}
-		if (!p->watch)
-			break;
-		if (wa->release_pending && pw_watcher_in_dispatch_locked(wa->watcher)) {
-			p->close_pending = 1;
-			pw_unlock();
-			return;
-		}
-		pw_wait(); /* another thread is finishing the release */
-	}
-	pw_pin_finish_close_locked(p);
+	pw_pin_release_locked(p);
 	pw_unlock();
 }

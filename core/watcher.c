@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Watchers: an epoll set plus an eventfd for wake-ups, driven by the
- * watcher's own worker thread or by the caller's loop.  The worker only ever
- * waits in epoll_wait, so stop is prompt: the eventfd wakes it.
- *
- * Dispatch protocol (the libuv/Redis ae lesson): events fetched by one
- * epoll_wait may belong to a watch removed by an earlier callback of the same
- * batch, so each is looked up again by its id (slot + serial, never reused)
- * before use; the watch being handled is marked current so that a remove on
- * another thread waits for it, and a remove from its own callback is
- * completed when the callback returns.
+ * watcher's own worker thread or by the caller's loop (dispatch.c).  The
+ * worker only ever waits in epoll_wait, so stop is prompt: the eventfd
+ * wakes it.  Teardown goes through closing.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,25 +14,10 @@
 
 #include "internal.h"
 
-#define WAKE_TOKEN UINT64_MAX
-#define EPOLL_BATCH 16
-#define READ_BATCH 64
-
-static int watcher_live(const pinwatch_watcher *w)
+static int own_fd(int fd, const char *what)
 {
-	return pw_handle_live(w ? &w->h : NULL, PW_KIND_WATCHER);
-}
-
-int pw_watcher_in_dispatch_locked(const pinwatch_watcher *w)
-{
-	return w->dispatching && pthread_equal(w->dispatch_thread, pthread_self());
-}
-
-static void wake(pinwatch_watcher *w)
-{
-	uint64_t one = 1;
-	ssize_t n = write(w->wakefd, &one, sizeof(one));
-	(void)n; /* EAGAIN: the counter is already non-zero, a wake is pending */
+	int ret = pw_fd_own(fd, what);
+	return ret == -1 ? -errno : ret;
 }
 
 PINWATCH_API int pinwatch_watcher_new(pinwatch_watcher **out)
@@ -46,27 +25,30 @@ PINWATCH_API int pinwatch_watcher_new(pinwatch_watcher **out)
 	pinwatch_watcher *w;
 	int ret;
 
+	pw_detail_clear();
 	if (!out)
 		return pw_errorf(-EINVAL, "watcher new: NULL result pointer");
 	*out = NULL;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return pw_errorf(-ENOMEM, "watcher new: out of memory");
-	w->epfd = pw_fd_own(epoll_create1(EPOLL_CLOEXEC), "watcher epoll");
+	w->wakefd = -1;
+	w->epfd = own_fd(epoll_create1(EPOLL_CLOEXEC), "watcher epoll");
 	if (w->epfd < 0) {
-		ret = pw_fail(-errno, "watcher new: epoll_create1");
+		ret = pw_fail(w->epfd, "watcher new: epoll_create1");
 		goto err;
 	}
-	w->wakefd = pw_fd_own(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "watcher eventfd");
+	w->wakefd = own_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "watcher eventfd");
 	if (w->wakefd < 0) {
-		ret = pw_fail(-errno, "watcher new: eventfd");
+		ret = pw_fail(w->wakefd, "watcher new: eventfd");
 		goto err;
 	}
-	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = WAKE_TOKEN };
+	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = PW_TOKEN_WAKE };
 	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wakefd, &ee) < 0) {
 		ret = pw_fail(-errno, "watcher new: epoll_ctl");
 		goto err;
 	}
+	w->refs = 1;
 	pw_lock();
 	pw_handle_open(&w->h, PW_KIND_WATCHER, "watcher");
 	pw_unlock();
@@ -79,157 +61,118 @@ err:
 	return ret;
 }
 
-/* Handle one ready watch: read its pending events, account them, call back.
- * Called with the core lock held; returns with it held. */
-static int dispatch_watch_locked(pinwatch_watcher *w, pinwatch_watch_id id)
+/* The thread that called stop or free from inside this dispatch is not
+ * "another thread": say which it is. */
+static const char *who_dispatches(const pinwatch_watcher *w)
 {
-	struct pw_raw_event raw[READ_BATCH];
-	struct pinwatch_event out[READ_BATCH + 1];
-	struct pw_watch *wa = pw_watcher_lookup_locked(w, id);
-	size_t nout;
-
-	if (!wa || wa->removed || !wa->registered)
-		return 0;   /* removed or disabled earlier in this batch */
-	w->current = wa;
-	pinwatch_pin *p = wa->pin;
-	pw_unlock();
-	int n = p->board->ops->read_events(p->line, raw, READ_BATCH);
-	pw_lock();
-	if (wa->removed)
-		nout = 0;
-	else if (n >= 0)
-		nout = pw_watch_process_locked(wa, raw, (size_t)n, out);
-	else if (n == -EINTR || n == -EAGAIN)
-		nout = 0;   /* level-triggered: epoll reports it again */
-	else
-		nout = pw_watch_fault_locked(wa, n, out);
-
-	for (size_t i = 0; i < nout && !wa->removed; i++) {
-		pinwatch_callback cb = wa->cfg.callback;
-		void *ctx = wa->cfg.ctx;
-		pw_unlock();
-		cb(&out[i], ctx);
-		pw_lock();
-	}
-	w->current = NULL;
-	if (wa->release_pending)
-		pw_watch_finish_release_locked(wa);
-	pw_broadcast();
-	return n > 0 ? n : 0;
-}
-
-/* One epoll_wait and everything it returned.  Core lock not held. */
-static int dispatch_once(pinwatch_watcher *w, int timeout_ms)
-{
-	struct epoll_event evs[EPOLL_BATCH];
-	int total = 0;
-	int n = epoll_wait(w->epfd, evs, EPOLL_BATCH, timeout_ms);
-
-	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
-	pw_lock();
-	for (int i = 0; i < n && !w->free_pending; i++) {
-		if (evs[i].data.u64 == WAKE_TOKEN) {
-			uint64_t v;
-			ssize_t r = read(w->wakefd, &v, sizeof(v));
-			(void)r;
-			continue;
-		}
-		total += dispatch_watch_locked(w, evs[i].data.u64);
-	}
-	pw_unlock();
-	return total;
-}
-
-static void release_all_locked(pinwatch_watcher *w)
-{
-	for (unsigned i = 0; i < w->num_slots; i++)
-		if (w->slots[i])
-			pw_watch_release_locked(w->slots[i]);
-}
-
-/* The end of pinwatch_watcher_free, once no thread dispatches any more. */
-static void finish_free_locked(pinwatch_watcher *w)
-{
-	release_all_locked(w);
-	pw_fd_close(&w->wakefd);
-	pw_fd_close(&w->epfd);
-	free(w->slots);
-	w->slots = NULL;
-	w->num_slots = 0;
-	pw_handle_close(&w->h, PW_KIND_WATCHER, "pinwatch_watcher_free");
-	pw_broadcast();
-	pw_handle_free(&w->h);
+	return pw_watcher_is_mine_locked(w) ? "called from inside one of its own callbacks"
+					    : "another thread is dispatching this watcher";
 }
 
 static void *worker_main(void *arg)
 {
 	pinwatch_watcher *w = arg;
 
+	pw_thread_set_self(&w->worker_self);
 	pw_lock();
-	while (!w->stop_requested && !w->free_pending) {
+	while (!w->stopping && !w->closing) {
 		pw_unlock();
-		dispatch_once(w, -1);
+		pw_dispatch_once(w, -1);
 		pw_lock();
 	}
-	w->dispatching = 0;
-	if (w->free_pending) {
-		/* Freed from a callback: nobody will join us. */
-		pthread_detach(pthread_self());
-		finish_free_locked(w);
-	}
+	w->dispatcher = NULL;
 	pw_broadcast();
+	/* Freed from one of its callbacks (or by a free that could not wait):
+	 * nobody will join this thread; finish the watcher here. */
+	if (w->dispatcher_finishes) {
+		pthread_detach(pthread_self());
+		w->worker_state = PW_WORKER_NONE;
+		pw_watcher_finish_locked(w);
+	}
+	pw_watcher_unref_locked(w);   /* the worker's reference */
 	pw_unlock();
 	return NULL;
 }
 
-/* Join the worker (core lock held, dropped while joining).  Another thread
- * already joining is waited for, so concurrent stops all return stopped. */
-static void join_worker_locked(pinwatch_watcher *w)
+/* Join the worker (core lock held, dropped while waiting).  The joiner
+ * marks JOINING before it waits, so a worker ending meanwhile knows it will
+ * be joined; concurrent stops wait for that join, and all return stopped. */
+static int join_worker_locked(pinwatch_watcher *w)
 {
-	while (w->worker_state == PW_WORKER_RUNNING) {
-		if (w->joining) {
+	struct pw_thread *me = pw_thread_self();
+	unsigned gen = w->worker_gen;
+
+	/* Only the worker that was asked to stop: once it is joined, a start
+	 * on another thread may already have made a new one. */
+	while (w->worker_state != PW_WORKER_NONE && w->worker_gen == gen) {
+		if (w->worker_state == PW_WORKER_JOINING) {
+			for (struct pw_thread *t = w->dispatcher; t; t = t->waits_for)
+				if (t == me)
+					return -EDEADLK;
+			me->waits_for = w->dispatcher;
 			pw_wait();
+			me->waits_for = NULL;
 			continue;
 		}
-		w->joining = 1;
+		w->worker_state = PW_WORKER_JOINING;
+		int ret = pw_wait_dispatcher_locked(w, NULL);
+		if (ret < 0) {
+			w->worker_state = PW_WORKER_RUNNING;   /* it will end on its own */
+			pw_broadcast();
+			return ret;
+		}
 		pthread_t t = w->worker;
 		pw_unlock();
 		pthread_join(t, NULL);
 		pw_lock();
-		w->joining = 0;
 		w->worker_state = PW_WORKER_NONE;
-		w->stop_requested = 0;
+		w->stopping = 0;
 		pw_broadcast();
 	}
+	return 0;
+}
+
+static int deadlock_error(const char *op)
+{
+	return pw_errorf(-EDEADLK, "watcher %s: Resource deadlock avoided: the watcher's dispatcher is "
+			 "(through another watcher) waiting for this thread's own callback; "
+			 "%s completes when that callback returns", op, op);
 }
 
 PINWATCH_API int pinwatch_watcher_start(pinwatch_watcher *w)
 {
 	int ret = 0;
 
+	pw_detail_clear();
 	pw_lock();
-	if (!watcher_live(w) || w->free_pending) {
+	if (!pw_live(w, PW_KIND_WATCHER)) {
 		pw_unlock();
 		return pw_errorf(-EINVAL, "watcher start: not an open watcher");
 	}
-	if (w->worker_state == PW_WORKER_RUNNING && w->stop_requested &&
-	    !pthread_equal(w->worker, pthread_self()))
-		join_worker_locked(w);   /* stopped from a callback: reap it */
-	if (w->worker_state == PW_WORKER_RUNNING) {
-		ret = pw_errorf(-EALREADY, "watcher start: the worker is already running");
-	} else if (w->dispatching) {
-		ret = pw_errorf(-EBUSY, "watcher start: another thread is dispatching this watcher");
+	/* Stopped from a callback: reap it first. */
+	if (w->worker_state != PW_WORKER_NONE && w->stopping && !pw_watcher_is_mine_locked(w)) {
+		if (join_worker_locked(w) < 0) {
+			pw_unlock();
+			return deadlock_error("start");
+		}
+	}
+	if (w->worker_state != PW_WORKER_NONE) {
+		ret = pw_errorf(-EALREADY, "watcher start: the worker is already running%s",
+				w->stopping ? " (stopping: it ends when its callback returns)" : "");
+	} else if (w->dispatcher) {
+		ret = pw_errorf(-EBUSY, "watcher start: %s", who_dispatches(w));
 	} else {
-		w->stop_requested = 0;
-		w->dispatching = 1;
+		w->stopping = 0;
+		w->worker_gen++;
+		w->dispatcher = &w->worker_self;
+		w->worker_state = PW_WORKER_RUNNING;
+		pw_watcher_ref_locked(w);
 		int err = pthread_create(&w->worker, NULL, worker_main, w);
 		if (err) {
-			w->dispatching = 0;
+			w->dispatcher = NULL;
+			w->worker_state = PW_WORKER_NONE;
+			w->refs--;
 			ret = pw_fail(-err, "watcher start: pthread_create");
-		} else {
-			w->dispatch_thread = w->worker;
-			w->worker_state = PW_WORKER_RUNNING;
 		}
 	}
 	pw_unlock();
@@ -238,54 +181,64 @@ PINWATCH_API int pinwatch_watcher_start(pinwatch_watcher *w)
 
 PINWATCH_API int pinwatch_watcher_stop(pinwatch_watcher *w)
 {
+	int ret = 0;
+
+	pw_detail_clear();
 	pw_lock();
-	if (!watcher_live(w)) {
+	if (!pw_live(w, PW_KIND_WATCHER)) {
 		pw_unlock();
 		return pw_errorf(-EINVAL, "watcher stop: not an open watcher");
 	}
-	if (w->worker_state == PW_WORKER_RUNNING) {
-		w->stop_requested = 1;
-		wake(w);
+	if (w->worker_state != PW_WORKER_NONE) {
+		w->stopping = 1;
+		pw_watcher_wake(w);
 		/* From the worker's own callback: it ends when the callback
 		 * returns; the next start, stop or free reaps it. */
-		if (!pthread_equal(w->worker, pthread_self()))
-			join_worker_locked(w);
+		if (!pw_watcher_is_mine_locked(w) && join_worker_locked(w) < 0)
+			ret = deadlock_error("stop");
 	}
 	pw_unlock();
-	return 0;
+	return ret;
 }
 
 PINWATCH_API int pinwatch_watcher_fd(pinwatch_watcher *w)
 {
-	if (!watcher_live(w))
+	pw_lock();
+	int fd = pw_live(w, PW_KIND_WATCHER) ? w->epfd : -1;
+	pw_unlock();
+	if (fd < 0)
 		return pw_errorf(-EINVAL, "watcher fd: not an open watcher");
-	return w->epfd;
+	return fd;
 }
 
 PINWATCH_API int pinwatch_watcher_dispatch(pinwatch_watcher *w, int timeout_ms)
 {
+	pw_detail_clear();
 	pw_lock();
-	if (!watcher_live(w) || w->free_pending) {
+	if (!pw_live(w, PW_KIND_WATCHER)) {
 		pw_unlock();
 		return pw_errorf(-EINVAL, "watcher dispatch: not an open watcher");
 	}
-	if (w->worker_state == PW_WORKER_RUNNING || w->dispatching) {
+	if (w->worker_state != PW_WORKER_NONE || w->dispatcher) {
+		int mine = pw_watcher_is_mine_locked(w);
 		pw_unlock();
 		return pw_errorf(-EBUSY, "watcher dispatch: %s",
-				 w->worker_state == PW_WORKER_RUNNING ? "the watcher's own worker is running"
-								      : "another thread is dispatching");
+				 mine ? "called from inside one of its own callbacks"
+				 : w->worker_state != PW_WORKER_NONE ? "the watcher's own worker is running"
+				 : "another thread is dispatching");
 	}
-	w->dispatching = 1;
-	w->dispatch_thread = pthread_self();
+	w->dispatcher = pw_thread_self();
+	pw_watcher_ref_locked(w);
 	pw_unlock();
 
-	int ret = dispatch_once(w, timeout_ms);
+	int ret = pw_dispatch_once(w, timeout_ms);
 
 	pw_lock();
-	w->dispatching = 0;
-	if (w->free_pending)
-		finish_free_locked(w);   /* freed from one of our callbacks */
+	w->dispatcher = NULL;
 	pw_broadcast();
+	if (w->dispatcher_finishes)
+		pw_watcher_finish_locked(w);   /* freed from one of our callbacks */
+	pw_watcher_unref_locked(w);
 	pw_unlock();
 	if (ret < 0)
 		return pw_fail(ret, "watcher dispatch: epoll_wait");
@@ -294,37 +247,39 @@ PINWATCH_API int pinwatch_watcher_dispatch(pinwatch_watcher *w, int timeout_ms)
 
 PINWATCH_API void pinwatch_watcher_free(pinwatch_watcher *w)
 {
+	int deadlock = 0, was;
+
 	if (!w)
 		return;
 	pw_lock();
-	if (!watcher_live(w) || w->free_pending) {
-		pw_handle_close(&w->h, PW_KIND_WATCHER, "pinwatch_watcher_free"); /* reports */
-		pw_unlock();
+	if (pw_handle_close(&w->h, PW_KIND_WATCHER, "pinwatch_watcher_free") < 0) {
+		pw_unlock();   /* a double free or garbage, reported under PINWATCH_DEBUG */
 		return;
 	}
-	if (pw_watcher_in_dispatch_locked(w)) {
-		/* From a callback: stop taking events now (no more callbacks of
-		 * this watcher will start), finish when the callback returns. */
-		w->free_pending = 1;
-		w->stop_requested = 1;
-		for (unsigned i = 0; i < w->num_slots; i++)
-			if (w->slots[i] && w->slots[i] != w->current)
-				pw_watch_release_locked(w->slots[i]);
-		if (w->current && !w->current->removed)
-			pw_watch_release_locked(w->current);
-		pw_unlock();
-		return;
+	/* No callback of this watcher starts from now on. */
+	w->closing = 1;
+	w->stopping = 1;
+	if (w->dispatcher)
+		pw_watcher_wake(w);
+	pw_watcher_ref_locked(w);   /* ours, while we wait */
+	for (unsigned i = 0; i < w->num_slots; i++)
+		if (w->slots[i] && pw_watch_close_locked(w->slots[i], &was) == -EDEADLK)
+			deadlock = 1;
+	if (!deadlock && !pw_watcher_is_mine_locked(w)) {
+		if (w->worker_state != PW_WORKER_NONE)
+			deadlock = join_worker_locked(w) < 0;
+		else
+			deadlock = pw_wait_dispatcher_locked(w, NULL) < 0;
 	}
-	if (w->worker_state == PW_WORKER_RUNNING) {
-		w->stop_requested = 1;
-		wake(w);
-		join_worker_locked(w);
-	}
-	/* A caller-driven dispatch on another thread: wake it, wait it out. */
-	while (w->dispatching) {
-		wake(w);
-		pw_wait();
-	}
-	finish_free_locked(w);
+	/* From a callback of this watcher, or a wait that would deadlock: the
+	 * dispatcher finishes the watcher as it leaves (it is still in it:
+	 * either we are that dispatcher, or it waits for us). */
+	if (w->dispatcher && (deadlock || pw_watcher_is_mine_locked(w)))
+		w->dispatcher_finishes = 1;
+	else
+		pw_watcher_finish_locked(w);
+	if (deadlock)
+		deadlock_error("free");
+	pw_watcher_unref_locked(w);
 	pw_unlock();
 }

@@ -145,7 +145,7 @@ START_TEST(t_watched_fd_survives_churn)
 	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
 	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
 	pw_lock();
-	int fd = pw_watcher_lookup_locked(w, id)->fd;
+	int fd = pw_slots_find_locked(w, id)->fd;
 	pw_unlock();
 	for (int i = 0; i < 500; i++) {
 		pinwatch_board *b2;

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Event accounting of a watch: seqno, lost events (kernel-reported,
+ * inferred, queue overflow), software debounce, counters.  Pure bookkeeping
+ * on one struct pw_watch, with the core lock held; no I/O, no callbacks.
+ *
+ * Counters-only watches (no callback, no queue) stop at the counters: no
+ * event is built for them.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "internal.h"
+
+/* Hand EV to the watch's queue, or to out for its callback. */
+static void deliver_locked(struct pw_watch *wa, const struct pinwatch_event *ev,
+			   struct pinwatch_event *out, size_t *nout)
+{
+	if (wa->cfg.queue_size) {
+		if (pw_queue_push(&wa->queue, ev, 0) < 0) {
+			/* Full: drop the newest, count it, tell the next one. */
+			wa->st.lost_queue++;
+			wa->st.lost++;
+			wa->pending_lost = ev->lost + 1;
+			return;
+		}
+		wa->st.delivered++;
+	} else {
+		out[(*nout)++] = *ev;   /* delivered when called back */
+	}
+}
+
+static int counters_only(const struct pw_watch *wa)
+{
+	return !wa->cfg.queue_size && !wa->cfg.callback;
+}
+
+size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *raw,
+				size_t nraw, struct pinwatch_event *out)
+{
+	size_t nout = 0;
+	size_t queued_before = wa->queue.len;
+
+	for (size_t i = 0; i < nraw; i++) {
+		const struct pw_raw_event *r = &raw[i];
+		int value = r->edge == PINWATCH_EDGE_RISING;
+		uint64_t gap = 0;
+
+		/* Lost where the kernel says so: a gap in its sequence. */
+		if (r->seqno) {
+			/* backends number a line's edges from 1 at edges_enable */
+			if (r->seqno > wa->src_seqno + 1)
+				gap = r->seqno - wa->src_seqno - 1;
+			wa->src_seqno = r->seqno;
+		}
+		/* Lost where it can be inferred: with both edges reported, two
+		 * edges of the same direction in a row hide at least one. */
+		if (!gap && wa->backend_edges == PINWATCH_EDGE_BOTH &&
+		    wa->last_value >= 0 && value == wa->last_value)
+			gap = 1;
+		wa->last_value = value;
+		if (gap) {
+			wa->st.lost_source += gap;
+			wa->st.lost += gap;
+			wa->seqno += gap;
+			wa->pending_lost += gap;
+		}
+
+		/* Leading-edge software debounce: an edge counts when it
+		 * changes the debounced level and debounce_ns have passed
+		 * since the last accepted edge. */
+		if (wa->sw_debounce) {
+			if (value == wa->deb_level ||
+			    (wa->deb_level >= 0 && r->timestamp_ns - wa->deb_ts < wa->cfg.debounce_ns)) {
+				wa->st.filtered++;
+				continue;
+			}
+			wa->deb_level = value;
+			wa->deb_ts = r->timestamp_ns;
+		}
+		if (!(wa->cfg.edges & r->edge))
+			continue;
+		if (value)
+			wa->st.rising++;
+		else
+			wa->st.falling++;
+		wa->last_activity_ns = r->timestamp_ns;
+		wa->seqno++;
+		if (counters_only(wa)) {
+			wa->st.delivered++;
+			wa->pending_lost = 0;
+			continue;
+		}
+		struct pinwatch_event ev = {
+			.pin = wa->pin,
+			.watch = wa->id,
+			.edge = r->edge,
+			.value = value,
+			.timestamp_ns = r->timestamp_ns,
+			.seqno = wa->seqno,
+			.lost = wa->pending_lost,
+		};
+		wa->pending_lost = 0;
+		deliver_locked(wa, &ev, out, &nout);
+	}
+	if (wa->queue.len != queued_before)
+		pthread_cond_broadcast(&wa->cv);   /* once per batch */
+	return nout;
+}
+
+/* An event that is not an edge (an error or an idle report): queued with
+ * the spare slot, or handed to the callback. */
+static size_t report_locked(struct pw_watch *wa, const struct pinwatch_event *ev,
+			    struct pinwatch_event *out)
+{
+	if (wa->cfg.queue_size) {
+		pw_queue_push(&wa->queue, ev, 1);
+		pthread_cond_broadcast(&wa->cv);
+		return 0;
+	}
+	if (wa->cfg.callback) {
+		out[0] = *ev;
+		return 1;
+	}
+	return 0;
+}
+
+size_t pw_account_fault_locked(struct pw_watch *wa, int err, struct pinwatch_event *out)
+{
+	pinwatch_watcher *w = wa->watcher;
+	struct pinwatch_event ev = {
+		.pin = wa->pin,
+		.watch = wa->id,
+		.edge = PINWATCH_EVENT_ERROR,
+		.value = err,
+		.timestamp_ns = pw_monotonic_ns(),
+		.seqno = 0,
+		.lost = wa->pending_lost,
+	};
+
+	/* Disabled for good: out of epoll, so the loop never spins on a dead
+	 * descriptor; the line keeps it until the watch is removed. */
+	if (w->epfd >= 0) {
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, wa->fd, NULL);
+		if (wa->timerfd >= 0)
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, wa->timerfd, NULL);
+	}
+	wa->st.error = err;
+	return report_locked(wa, &ev, out);
+}
+
+size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t now_ns, struct pinwatch_event *out)
+{
+	struct pinwatch_event ev = {
+		.pin = wa->pin,
+		.watch = wa->id,
+		.edge = PINWATCH_EVENT_IDLE,
+		.value = 0,
+		.timestamp_ns = now_ns,
+		.seqno = 0,
+		.lost = 0,
+	};
+
+	wa->st.idle++;
+	wa->last_activity_ns = now_ns;
+	return report_locked(wa, &ev, out);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The dispatch loop: one epoll_wait, then each ready watch in turn -- read
+ * its pending events in a batch, account them, call back.
+ *
+ * Events fetched by one epoll_wait may belong to a watch closed by an
+ * earlier callback of the same batch (the libuv/Redis ae lesson), so each is
+ * looked up again by its id (slot + serial, never reused) before use.  The
+ * watch being read or called back is the watcher's `current`: a closer on
+ * another thread waits until it is not (closing.c).
+ *
+ * Prompt stop: stop and free are checked before every event and every
+ * callback, so once either is called at most the callback already running
+ * completes.  What a callback watch had read but not yet delivered stays in
+ * its backlog (counted in stats.queued) and is delivered first by the next
+ * dispatch; closing the watch discards it.
+ *
+ * No silent stall: a ready descriptor whose read keeps giving nothing (EINTR,
+ * EAGAIN, or no events) would make a level-triggered loop spin while the
+ * watch counts nothing -- the seed bug.  EINTR is retried at once; after
+ * PW_STALL_LIMIT such reads in a row the watch gets one error event and is
+ * disabled, like any other fault.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define EPOLL_BATCH 16
+#define EINTR_RETRIES 3
+#define PW_STALL_LIMIT 64
+
+static int halted(const pinwatch_watcher *w)
+{
+	return w->closing || w->stopping;
+}
+
+/* Call back the watch's backlog, in order, until it is empty or the watch
+ * or watcher closes or stops.  Core lock held (dropped per callback). */
+static unsigned deliver_backlog_locked(pinwatch_watcher *w, struct pw_watch *wa)
+{
+	unsigned called = 0;
+
+	while (wa->backlog_len && !wa->closing && !halted(w)) {
+		const struct pinwatch_event *ev = &wa->backlog[wa->backlog_head++];
+		pinwatch_callback cb = wa->cfg.callback;
+		void *ctx = wa->cfg.ctx;
+		wa->backlog_len--;
+		if (ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING)
+			wa->st.delivered++;
+		called++;
+		pw_unlock();
+		cb(ev, ctx);   /* ev stays valid: the dispatcher holds a reference on wa */
+		pw_lock();
+	}
+	return called;
+}
+
+static void keep_backlog_locked(pinwatch_watcher *w, struct pw_watch *wa, int had)
+{
+	int has = wa->backlog_len && !wa->closing;
+
+	if (has && !had)
+		w->backlogged++;
+	else if (!has && had)
+		w->backlogged--;
+}
+
+/* w->current = wa for the duration; a reference keeps wa (and the event a
+ * callback is looking at) alive even if the callback closes its own watch. */
+static void enter_locked(pinwatch_watcher *w, struct pw_watch *wa)
+{
+	w->current = wa;
+	wa->refs++;
+}
+
+static void leave_locked(pinwatch_watcher *w, struct pw_watch *wa)
+{
+	w->current = NULL;
+	pw_broadcast();                      /* closers waiting for wa */
+	pw_watch_finish_if_closing_locked(wa);
+	pw_watch_unref_locked(wa);
+}
+
+static int read_batch(pinwatch_pin *p, struct pw_raw_event *raw)
+{
+	int n;
+
+	for (int i = 0;; i++) {
+		n = p->board->ops->read_events(p->line, raw, PW_READ_BATCH);
+		if (n != -EINTR || i == EINTR_RETRIES)
+			return n;
+	}
+}
+
+/* One ready watch.  Returns the number of events read. */
+static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
+{
+	struct pw_raw_event raw[PW_READ_BATCH];
+	size_t nout = 0;
+	int had = wa->backlog_len > 0;
+	int n = 0;
+
+	enter_locked(w, wa);
+	if (wa->backlog_len)
+		goto deliver;   /* read more only once what was read is delivered */
+	pinwatch_pin *p = wa->pin;
+	pw_unlock();
+	n = read_batch(p, raw);
+	pw_lock();
+	if (wa->closing)
+		goto out;   /* closed while we read: what we read goes with it */
+	if (n > 0) {
+		wa->stalls = 0;
+		if (wa->timerfd >= 0)
+			pw_idle_rearm_locked(wa);
+		nout = pw_account_events_locked(wa, raw, (size_t)n, wa->backlog);
+	} else if (n == 0 || n == -EINTR || n == -EAGAIN) {
+		if (++wa->stalls >= PW_STALL_LIMIT)
+			nout = pw_account_fault_locked(wa, n ? n : -EIO, wa->backlog);
+	} else {
+		nout = pw_account_fault_locked(wa, n, wa->backlog);
+	}
+	wa->backlog_head = 0;
+	wa->backlog_len = (unsigned)nout;
+deliver:
+	deliver_backlog_locked(w, wa);
+	keep_backlog_locked(w, wa, had);
+out:
+	leave_locked(w, wa);
+	return n > 0 ? n : 0;
+}
+
+/* The idle timer of WA fired: one PINWATCH_EVENT_IDLE, after whatever the
+ * backlog still holds. */
+static int dispatch_idle_locked(pinwatch_watcher *w, struct pw_watch *wa)
+{
+	int had = wa->backlog_len > 0;
+	uint64_t now;
+
+	if (!pw_idle_expired_locked(wa, &now))
+		return 0;
+	enter_locked(w, wa);
+	if (!had)
+		wa->backlog_head = 0;
+	wa->backlog_len += (unsigned)pw_account_idle_locked(wa, now,
+				&wa->backlog[wa->backlog_head + wa->backlog_len]);
+	deliver_backlog_locked(w, wa);
+	keep_backlog_locked(w, wa, had);
+	leave_locked(w, wa);
+	return 0;
+}
+
+/* Backlogs left by a stop: deliver them before waiting for more. */
+static int deliver_backlogs_locked(pinwatch_watcher *w)
+{
+	int called = 0;
+
+	for (unsigned i = 0; i < w->num_slots && w->backlogged && !halted(w); i++) {
+		struct pw_watch *wa = w->slots[i];
+		if (!wa || !wa->backlog_len)
+			continue;
+		enter_locked(w, wa);
+		called += (int)deliver_backlog_locked(w, wa);
+		keep_backlog_locked(w, wa, 1);
+		leave_locked(w, wa);
+	}
+	return called;
+}
+
+void pw_watcher_wake(pinwatch_watcher *w)
+{
+	uint64_t one = 1;
+	ssize_t n = write(w->wakefd, &one, sizeof(one));
+	(void)n; /* EAGAIN: the counter is already non-zero, a wake is pending */
+}
+
+int pw_dispatch_once(pinwatch_watcher *w, int timeout_ms)
+{
+	struct epoll_event evs[EPOLL_BATCH];
+	int total = 0;
+
+	pw_lock();
+	if (w->backlogged && deliver_backlogs_locked(w))
+		timeout_ms = 0;
+	int halt = halted(w);
+	pw_unlock();
+	if (halt)
+		return 0;
+
+	int n = epoll_wait(w->epfd, evs, EPOLL_BATCH, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	pw_lock();
+	for (int i = 0; i < n && !halted(w); i++) {
+		uint64_t token = evs[i].data.u64;
+		if (token == PW_TOKEN_WAKE) {
+			uint64_t v;
+			ssize_t r = read(w->wakefd, &v, sizeof(v));
+			(void)r;
+			continue;
+		}
+		struct pw_watch *wa = pw_slots_find_locked(w, token & ~PW_TOKEN_TIMER);
+		if (!wa || !pw_watch_active(wa))
+			continue;   /* closed or disabled earlier in this batch */
+		if (token & PW_TOKEN_TIMER)
+			total += dispatch_idle_locked(w, wa);
+		else
+			total += dispatch_watch_locked(w, wa);
+	}
+	pw_unlock();
+	return total;
+}
