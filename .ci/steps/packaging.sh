@@ -209,8 +209,15 @@ for line in "${quick[@]}"; do
 	n=$((n + 1))
 	log=$WORK/quickstart-$n.log
 	echo "  \$ $line"
-	t 1800 bash -c "set -e; $line" > "$log" 2>&1 < /dev/null ||
-		{ tail -n 60 "$log"; die "quick start from the tarball: $line"; }
+	# The demo counts a real-time 20 kHz pulse train: on a machine loaded
+	# far beyond its cores it can lose edges (and says so, counted).  That
+	# is not what this step checks: one retry, reported in the summary.
+	if ! t 1800 bash -c "set -e; $line" > "$log" 2>&1 < /dev/null; then
+		tail -n 8 "$log" | sed 's/^/    (first try) /'
+		summary+=("quick start line $n retried (load $(cut -d' ' -f1 /proc/loadavg))")
+		t 1800 bash -c "set -e; $line" > "$log" 2>&1 < /dev/null ||
+			{ tail -n 60 "$log"; die "quick start from the tarball: $line"; }
+	fi
 	tail -n 3 "$log" | sed 's/^/    /'
 done
 summary+=("tarball quick start $(( $(date +%s) - t0 ))s")
