@@ -17,6 +17,11 @@
 #      built with plain `pkg-config --libs` against it.
 # Every command is bounded (timeout); prints one summary line at the end.
 set -euo pipefail
+# The whole step is bounded too (PW_PACKAGING_TIMEOUT seconds, default 30
+# minutes; it takes 4 to 7 here, with the dependencies installed).
+if [ -z "${PW_PACKAGING_BOUNDED:-}" ]; then
+	PW_PACKAGING_BOUNDED=1 exec timeout --kill-after=60 "${PW_PACKAGING_TIMEOUT:-1800}" "$0" "$@"
+fi
 export DEBIAN_FRONTEND=noninteractive
 SRC=$(cd "${1:?usage: packaging.sh SRC SCRATCH}" && pwd)
 WORK=${2:?usage: packaging.sh SRC SCRATCH}
