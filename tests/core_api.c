@@ -268,7 +268,13 @@ END_TEST
 
 START_TEST(t_version)
 {
-	ck_assert_str_eq(pinwatch_version(), "0.1.0");
+	char header[32];
+
+	/* one version: configure.ac's, in the library, config.h and the header */
+	snprintf(header, sizeof(header), "%d.%d.%d", PINWATCH_VERSION_MAJOR,
+		 PINWATCH_VERSION_MINOR, PINWATCH_VERSION_PATCH);
+	ck_assert_str_eq(pinwatch_version(), PACKAGE_VERSION);
+	ck_assert_str_eq(pinwatch_version(), header);
 }
 END_TEST
 

@@ -43,7 +43,7 @@ names=$(for page in $pages; do
 	sed -n '/^\.SH NAME/,/^\.SH/p' "$page"
 done | tr ',' '\n' | sed 's/\\-.*//; s/[[:space:]]//g' | sort -u)
 missing=""
-for f in $(sed -n 's/^PINWATCH_API [^(]*[ *]\(pinwatch_[a-z_0-9]*\)(.*/\1/p' "$top/include/pinwatch.h"); do
+for f in $(sed -n 's/^PINWATCH_API [^(]*[ *]\(pinwatch_[a-z_0-9]*\)(.*/\1/p' "$top/include/pinwatch.h.in"); do
 	printf '%s\n' "$names" | grep -qx "$f" || missing="$missing $f"
 done
 if [ -z "$missing" ]; then

@@ -125,6 +125,9 @@ run --version
 check "--version prints the tool's and the library's versions"
 run -V
 expect_rc "-V is --version" 0
+grep -Eq '^backends: sim, sysfs(, chardev)?$' "$T/out" &&
+	grep -Eq '^libgpiod: ([0-9]+\.[0-9.]+ \(v[12] API\)|none \(no chardev backend\))$' "$T/out"
+check "--version names the backends and the libgpiod API built in"
 
 lists_commands() {
 	for c in detect info get set mon count; do

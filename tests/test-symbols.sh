@@ -49,7 +49,7 @@ int main(void)
 }
 EOC
 	libs=$(sed -n "s/^dependency_libs='\(.*\)'/\1/p" libpinwatch.la)
-	if out=$($CC -I"${srcdir:-.}/include" -o "$tmp/clash" "$tmp/clash.c" "$lib" $libs -lpthread 2>&1) && "$tmp/clash"; then
+	if out=$($CC -Iinclude -o "$tmp/clash" "$tmp/clash.c" "$lib" $libs -lpthread 2>&1) && "$tmp/clash"; then
 		ok "a program defining sim_now, sim_wire, sysfs_read_attr, sysfs_parse_int links and runs"
 	else
 		not_ok "a program defining common names fails to link against $lib" "$out"

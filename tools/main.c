@@ -72,7 +72,12 @@ int main(int argc, char **argv)
 			help();
 			return EXIT_OK;
 		case 'V':
-			printf("pinwatch %s (library %s)\n", PACKAGE_VERSION, pinwatch_version());
+			/* what this build has: bug reports need all three */
+			printf("pinwatch %s (library %s)\n"
+			       "backends: %s\n"
+			       "libgpiod: %s\n",
+			       PACKAGE_VERSION, pinwatch_version(), PW_BUILD_BACKENDS,
+			       PW_BUILD_LIBGPIOD);
 			return EXIT_OK;
 		default:
 			return option_error(NULL, opt, argv);
