@@ -118,7 +118,7 @@ static unsigned sysfs_caps(void *state)
 {
 	/* Direction and active-low change in place; nothing else is
 	 * expressible in sysfs. */
-	return PW_CAP_RECONFIGURE;
+	return 0;
 }
 
 static int sysfs_clock(void *state)

@@ -129,7 +129,6 @@ enum pw_caps {
 	PW_CAP_KERNEL_SEQNO = 1u << 2,    /* raw events carry gap-revealing seqno */
 	PW_CAP_KERNEL_DEBOUNCE = 1u << 3, /* edges_enable honours debounce_ns */
 	PW_CAP_EVENT_BUFFER = 1u << 4,    /* edges_enable honours event_buffer */
-	PW_CAP_RECONFIGURE = 1u << 5,     /* reconfigure without release */
 };
 
 struct pw_backend_ops {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The runtime backend table: every backend of the build, side by side.
  * A new backend is one file plus one line here. */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -21,13 +23,29 @@ const struct pw_backend_ops *pw_backend_find(const char *name)
 	return NULL;
 }
 
+static char names[128];
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+/* The table is in "auto" probe order; the list reads from the simplest. */
+static void list_names(void)
+{
+	size_t n = 0;
+
+	for (size_t i = PW_ARRAY_SIZE(backends); i-- > 0;)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s, ", backends[i]->name);
+	snprintf(names + n, sizeof(names) - n, "auto%s",
+#ifdef HAVE_CHARDEV
+		 ""
+#else
+		 " (chardev: not built, libgpiod was not found)"
+#endif
+	);
+}
+
 const char *pw_backend_names(void)
 {
-#ifdef HAVE_CHARDEV
-	return "sim, sysfs, chardev, auto";
-#else
-	return "sim, sysfs, auto (chardev: not built, libgpiod was not found)";
-#endif
+	pthread_once(&names_once, list_names);
+	return names;
 }
 
 /* chardev if /dev/gpiochip* exists, else sysfs; the sim is never a guess. */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Generate docs/aria-g25-pinmap.md from the library's own table of the board
-# (core/profile.c, the same table as DESIGN.md's), so that the guide cannot
+# (core/profile.c, the Acme Systems Aria G25's header table), so that the guide cannot
 # drift from what the library resolves; tests/test-cli.sh checks the result
 # against `pinwatch info` row by row.
 #

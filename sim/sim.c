@@ -171,7 +171,7 @@ static void sim_close(void *state)
 static unsigned sim_caps(void *state)
 {
 	const struct sim_board *sb = state;
-	unsigned caps = PW_CAP_BIAS | PW_CAP_DRIVE | PW_CAP_EVENT_BUFFER | PW_CAP_RECONFIGURE;
+	unsigned caps = PW_CAP_BIAS | PW_CAP_DRIVE | PW_CAP_EVENT_BUFFER;
 
 	/* No PW_CAP_KERNEL_DEBOUNCE: the core debounces sim lines in software,
 	 * which is the code the sim is there to test. */

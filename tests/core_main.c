@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* test-core: the core's rules (DESIGN.md "Objects and their lifetimes"),
- * each under a test that fails on the naive design. */
+/* test-core: the core's rules (docs/guarantees.md), each under a test that
+ * fails on the naive design. */
 #include <stdlib.h>
 
 #include "core.h"
