@@ -90,7 +90,11 @@ static int sysfs_open(const struct pw_open_args *args, void **state)
 			pw_detail("cannot open %s", root);
 		goto err;
 	}
-	pw_fd_own(st->rootfd, "sysfs root");
+	st->rootfd = pw_fd_own(st->rootfd, "sysfs root");
+	if (st->rootfd < 0) {
+		ret = st->rootfd;
+		goto err;
+	}
 	struct stat sb;
 	if (fstat(st->rootfd, &sb) < 0) {
 		ret = -errno;
@@ -326,7 +330,10 @@ static int attempt(struct sysfs_line *l, const struct pw_line_config *cfg,
 			pw_detail("cannot open %s/%s", st->root, rel);
 			return ret;
 		}
-		l->value_fd = pw_fd_own(fd, "sysfs value");
+		fd = pw_fd_own(fd, "sysfs value");
+		if (fd < 0)
+			return fd;
+		l->value_fd = fd;
 		l->value_rw = out;
 	}
 	return configure(l, cfg);
