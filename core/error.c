@@ -10,8 +10,9 @@
  *  - pw_fail() and pw_errorf() consume the detail: set, then framed once;
  *  - every public entry point starts with no detail (pw_detail_clear():
  *    board, pin and watch calls, and every backend control call through
- *    pw_board_backend_state()), so a detail left by a failure that was
- *    handled (a retried read, a best-effort lookup) dies with its call;
+ *    pw_board_backend_state(); pinwatch_watcher_start and _dispatch do not
+ *    yet), so a detail left by a failure that was handled (a retried
+ *    read, a best-effort lookup) dies with its call;
  *  - a failed descriptor syscall passed to pw_fd_own() clears it too: the
  *    errno of that syscall is the cause of the caller's next error.
  * Code that handles a failure itself should still pw_detail_clear().
