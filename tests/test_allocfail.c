@@ -100,89 +100,86 @@ static int should_fail_locked(int is_realloc)
 	alloc_count++;
 	if ((fail_at && alloc_count == fail_at) || (is_realloc && fail_every_realloc)) {
 		failed++;
-		errno = ENOMEM;
 		return 1;
 	}
 	return 0;
 }
 
+/* Whether this allocation fails, counted under the lock; the real call is
+ * made without it (a libc that allocates inside strdup or vasprintf must
+ * not find it held). */
+static int decide(int is_realloc)
+{
+	pthread_mutex_lock(&wrap_mu);
+	int fail = should_fail_locked(is_realloc);
+	pthread_mutex_unlock(&wrap_mu);
+	if (fail)
+		errno = ENOMEM;
+	return fail;
+}
+
+static void record(void *old, void *now)
+{
+	pthread_mutex_lock(&wrap_mu);
+	live_del(old);
+	live_add(now);
+	pthread_mutex_unlock(&wrap_mu);
+}
+
 void *__wrap_malloc(size_t n)
 {
-	void *p = NULL;
-
-	pthread_mutex_lock(&wrap_mu);
-	if (!should_fail_locked(0)) {
-		p = __real_malloc(n);
-		live_add(p);
-	}
-	pthread_mutex_unlock(&wrap_mu);
+	if (decide(0))
+		return NULL;
+	void *p = __real_malloc(n);
+	record(NULL, p);
 	return p;
 }
 
 void *__wrap_calloc(size_t n, size_t size)
 {
-	void *p = NULL;
-
-	pthread_mutex_lock(&wrap_mu);
-	if (!should_fail_locked(0)) {
-		p = __real_calloc(n, size);
-		live_add(p);
-	}
-	pthread_mutex_unlock(&wrap_mu);
+	if (decide(0))
+		return NULL;
+	void *p = __real_calloc(n, size);
+	record(NULL, p);
 	return p;
 }
 
 void *__wrap_realloc(void *old, size_t n)
 {
-	void *p = NULL;
-
-	pthread_mutex_lock(&wrap_mu);
-	if (!should_fail_locked(1)) {
-		p = __real_realloc(old, n);
-		if (p || !n) {
-			live_del(old);
-			live_add(p);
-		}
-	}
-	pthread_mutex_unlock(&wrap_mu);
+	if (decide(1))
+		return NULL;
+	void *p = __real_realloc(old, n);
+	if (p || !n)
+		record(old, p);
 	return p;
 }
 
 char *__wrap_strdup(const char *s)
 {
-	char *p = NULL;
-
-	pthread_mutex_lock(&wrap_mu);
-	if (!should_fail_locked(0)) {
-		p = __real_strdup(s);
-		live_add(p);
-	}
-	pthread_mutex_unlock(&wrap_mu);
+	if (decide(0))
+		return NULL;
+	char *p = __real_strdup(s);
+	record(NULL, p);
 	return p;
 }
 
 int __wrap_asprintf(char **out, const char *fmt, ...)
 {
 	va_list ap;
-	int ret = -1;
 
-	pthread_mutex_lock(&wrap_mu);
-	if (!should_fail_locked(0)) {
-		va_start(ap, fmt);
-		ret = vasprintf(out, fmt, ap);
-		va_end(ap);
-		if (ret >= 0)
-			live_add(*out);
-	}
-	pthread_mutex_unlock(&wrap_mu);
+	if (decide(0))
+		return -1;
+	va_start(ap, fmt);
+	int ret = vasprintf(out, fmt, ap);
+	va_end(ap);
+	if (ret >= 0)
+		record(NULL, *out);
 	return ret;
 }
 
 void __wrap_free(void *p)
 {
-	pthread_mutex_lock(&wrap_mu);
-	live_del(p);
-	pthread_mutex_unlock(&wrap_mu);
+	record(p, NULL);
 	__real_free(p);
 }
 
