@@ -209,13 +209,16 @@ static int sysfs_line_info(void *state, unsigned bank, unsigned offset,
 	if (l && l->dir[0])
 		snprintf(dir, sizeof(dir), "%s", l->dir);
 	pthread_mutex_unlock(&held_mu);
-	if (!dir[0] && pw_sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0)
+	if (!dir[0] && pw_sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0) {
+		pw_detail_clear();   /* an answer, not a failure: no detail left behind */
 		return 0;   /* not exported: free, as far as sysfs can tell */
+	}
 	/* Exported lines are requested by the kernel on behalf of "sysfs";
 	 * a line requested through chardev shows as free here. */
 	out->used = 1;
 	snprintf(out->consumer, sizeof(out->consumer), "sysfs");
 	read_config(st, dir, out);
+	pw_detail_clear();   /* best effort: what it could not read stays default */
 	return 0;
 }
 

@@ -31,8 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend.h"   /* pw_fail(): the core's framing, for the stale-detail tests */
 #include "pinwatch.h"
 #include "testutil.h"
 
@@ -511,6 +513,62 @@ START_TEST(test_stale_detail_watcher_new_emfile)
 END_TEST
 #endif
 
+#ifndef PW_FAULTS_PENDING
+static void put_file(const char *dir, const char *rel, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	FILE *f = fopen(path, "we");
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A successful sysfs line info whose best-effort reads failed (an exported
+ * line without its direction file; a line not exported at all) leaves no
+ * detail for the thread's next error (backends/sysfs.c:177-181 at
+ * d39f0b0).  pw_fail() is the core's own framing, called as the core does. */
+START_TEST(test_stale_detail_after_sysfs_line_info)
+{
+	char root[256], path[300], spec[300];
+	pinwatch_board *b = NULL;
+	struct pinwatch_line_info li;
+
+	snprintf(root, sizeof(root), "%s/pw-faults-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	put_file(root, "export", "");
+	put_file(root, "unexport", "");
+	snprintf(path, sizeof(path), "%s/gpiochip0", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	put_file(root, "gpiochip0/base", "0\n");
+	put_file(root, "gpiochip0/label", "pioA\n");
+	put_file(root, "gpiochip0/ngpio", "32\n");
+	snprintf(path, sizeof(path), "%s/gpio1", root);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	put_file(root, "gpio1/value", "0\n");       /* no direction, no active_low */
+	snprintf(spec, sizeof(spec), "sysfs:%s", root);
+	ck_assert_int_eq(pinwatch_board_open(spec, &b), 0);
+
+	ck_assert_int_eq(pinwatch_board_line_info(b, "pioA:1", &li), 0);
+	ck_assert_int_eq(li.used, 1);
+	pw_fail(-EIO, "probe");
+	ck_assert_str_eq(pinwatch_last_error(), "probe: Input/output error");
+	ck_assert_int_eq(pinwatch_board_line_info(b, "pioA:2", &li), 0);
+	ck_assert_int_eq(li.used, 0);
+	pw_fail(-EIO, "probe");
+	ck_assert_str_eq(pinwatch_last_error(), "probe: Input/output error");
+	pinwatch_board_close(b);
+	const char *const files[] = { "gpio1/value", "gpio1", "gpiochip0/base", "gpiochip0/label",
+				      "gpiochip0/ngpio", "gpiochip0", "export", "unexport", "" };
+	for (int i = 0; files[i][0]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, files[i]);
+		remove(path);
+	}
+	remove(root);
+}
+END_TEST
+#endif
+
 int main(void)
 {
 	Suite *s = suite_create("faults");
@@ -546,6 +604,7 @@ int main(void)
 	TCase *stale = tcase_create("stale detail");
 	tcase_add_test(stale, test_stale_detail_after_read_fault);
 	tcase_add_test(stale, test_stale_detail_watcher_new_emfile);
+	tcase_add_test(stale, test_stale_detail_after_sysfs_line_info);
 	suite_add_tcase(s, stale);
 #endif
 	SRunner *sr = srunner_create(s);
