@@ -20,10 +20,15 @@
  * reached by --wrap and are not failed here.  A cross build whose linker
  * cannot wrap skips (exit 77, configure checks -Wl,--wrap).
  *
+ * PW_ALLOCFAIL_SITES=FILE writes the return address of every allocating
+ * call site the cycle reaches to FILE (for addr2line -f -e test-allocfail;
+ * the addresses are relative to the program's load base).
+ *
  * Output ends with "N passed, N failed" like the shell tests.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -94,6 +99,20 @@ static void live_del(void *p)
 		}
 }
 
+/* Where allocations are made from (PW_ALLOCFAIL_SITES, see main()). */
+#define MAX_SITES 256
+static void *sites[MAX_SITES];
+static int num_sites;
+
+static void note_site_locked(void *where)
+{
+	for (int i = 0; i < num_sites; i++)
+		if (sites[i] == where)
+			return;
+	if (num_sites < MAX_SITES)
+		sites[num_sites++] = where;
+}
+
 /* Count this allocation; 1 if it must fail. */
 static int should_fail_locked(int is_realloc)
 {
@@ -108,9 +127,10 @@ static int should_fail_locked(int is_realloc)
 /* Whether this allocation fails, counted under the lock; the real call is
  * made without it (a libc that allocates inside strdup or vasprintf must
  * not find it held). */
-static int decide(int is_realloc)
+__attribute__((noinline)) static int decide(int is_realloc, void *where)
 {
 	pthread_mutex_lock(&wrap_mu);
+	note_site_locked(where);
 	int fail = should_fail_locked(is_realloc);
 	pthread_mutex_unlock(&wrap_mu);
 	if (fail)
@@ -128,7 +148,7 @@ static void record(void *old, void *now)
 
 void *__wrap_malloc(size_t n)
 {
-	if (decide(0))
+	if (decide(0, __builtin_return_address(0)))
 		return NULL;
 	void *p = __real_malloc(n);
 	record(NULL, p);
@@ -137,7 +157,7 @@ void *__wrap_malloc(size_t n)
 
 void *__wrap_calloc(size_t n, size_t size)
 {
-	if (decide(0))
+	if (decide(0, __builtin_return_address(0)))
 		return NULL;
 	void *p = __real_calloc(n, size);
 	record(NULL, p);
@@ -146,7 +166,7 @@ void *__wrap_calloc(size_t n, size_t size)
 
 void *__wrap_realloc(void *old, size_t n)
 {
-	if (decide(1))
+	if (decide(1, __builtin_return_address(0)))
 		return NULL;
 	void *p = __real_realloc(old, n);
 	if (p || !n)
@@ -156,7 +176,7 @@ void *__wrap_realloc(void *old, size_t n)
 
 char *__wrap_strdup(const char *s)
 {
-	if (decide(0))
+	if (decide(0, __builtin_return_address(0)))
 		return NULL;
 	char *p = __real_strdup(s);
 	record(NULL, p);
@@ -167,7 +187,7 @@ int __wrap_asprintf(char **out, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (decide(0))
+	if (decide(0, __builtin_return_address(0)))
 		return -1;
 	va_start(ap, fmt);
 	int ret = vasprintf(out, fmt, ap);
@@ -283,6 +303,12 @@ static int sim_cycle(void)
 	struct pinwatch_line_info li;
 	TRY(pinwatch_pin_info(q, &li));
 	TRY(pinwatch_board_line_info(b, "PA0", &li));
+	struct pinwatch_sim_fault f = {
+		.kind = PINWATCH_SIM_FAULT_FAIL, .op = PINWATCH_SIM_OP_GET, .nth = 2, .error = EIO,
+	};
+	TRY(pinwatch_sim_fault(b, &f));
+	f.kind = PINWATCH_SIM_FAULT_CLEAR;
+	TRY(pinwatch_sim_fault(b, &f));
 out:
 	pinwatch_watcher_free(w);
 	pinwatch_pin_close(out);
@@ -310,6 +336,8 @@ static int sysfs_cycle(void)
 		struct pinwatch_bank_info bi;
 		TRY(pinwatch_board_bank_info(b, (unsigned)i, &bi));
 	}
+	struct pinwatch_line_info li;
+	TRY(pinwatch_board_line_info(b, "pioA:3", &li));   /* not exported: a scan */
 	TRY(pinwatch_pin_open(b, "pioC:1", NULL, &p));
 	TRY(pinwatch_pin_get(p));
 	TRY(pinwatch_pin_reconfigure(p, &oc));
@@ -342,6 +370,14 @@ static int same_fds(const int *a, size_t na, const char *when)
 	return 0;
 }
 
+/* The program's own load base (a PIE): the first object listed. */
+static int load_base(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	*(uintptr_t *)data = (uintptr_t)info->dlpi_addr;
+	return 1;
+}
+
 /* Child exit codes. */
 enum { C_FAILED_ONE = 0, C_PAST_END = 1, C_ABSORBED = 2, C_FDS = 4, C_LEAK = 5, C_NOT_ENOMEM = 6 };
 
@@ -364,6 +400,15 @@ static void child(long n, int warm)
 	arm(0, 0);
 	if (n == 0 && rc != 0)
 		FAILF("the cycle fails without faults: %s", pinwatch_last_error());
+	if (n == 0 && getenv("PW_ALLOCFAIL_SITES")) {
+		FILE *f = fopen(getenv("PW_ALLOCFAIL_SITES"), "we");
+		uintptr_t base = 0;
+		dl_iterate_phdr(load_base, &base);
+		for (int i = 0; f && i < num_sites; i++)
+			fprintf(f, "%#lx\n", (unsigned long)((uintptr_t)sites[i] - base));
+		if (f)
+			fclose(f);
+	}
 	if (!same_fds(fds, nfds, "after the cycle"))
 		_exit(C_FDS);
 	if (warm && live_now() != live0) {
