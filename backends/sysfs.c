@@ -90,7 +90,11 @@ static int sysfs_open(const struct pw_open_args *args, void **state)
 			pw_detail("cannot open %s", root);
 		goto err;
 	}
-	pw_fd_own(st->rootfd, "sysfs root");
+	st->rootfd = pw_fd_own(st->rootfd, "sysfs root");
+	if (st->rootfd < 0) {
+		ret = st->rootfd;
+		goto err;
+	}
 	struct stat sb;
 	if (fstat(st->rootfd, &sb) < 0) {
 		ret = -errno;
@@ -206,13 +210,16 @@ static int sysfs_line_info(void *state, unsigned bank, unsigned offset,
 	if (l && l->dir[0])
 		snprintf(dir, sizeof(dir), "%s", l->dir);
 	pthread_mutex_unlock(&held_mu);
-	if (!dir[0] && pw_sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0)
+	if (!dir[0] && pw_sysfs_find_dir(st, &st->chips[bank], offset, NULL, dir) < 0) {
+		pw_detail_clear();   /* an answer, not a failure: no detail left behind */
 		return 0;   /* not exported: free, as far as sysfs can tell */
+	}
 	/* Exported lines are requested by the kernel on behalf of "sysfs";
 	 * a line requested through chardev shows as free here. */
 	out->used = 1;
 	snprintf(out->consumer, sizeof(out->consumer), "sysfs");
 	read_config(st, dir, out);
+	pw_detail_clear();   /* best effort: what it could not read stays default */
 	return 0;
 }
 
@@ -325,7 +332,10 @@ static int attempt(struct sysfs_line *l, const struct pw_line_config *cfg,
 		int fd = pw_sysfs_open_file(st, rel, out ? O_RDWR : O_RDONLY);
 		if (fd < 0)
 			return fd;
-		l->value_fd = pw_fd_own(fd, "sysfs value");
+		fd = pw_fd_own(fd, "sysfs value");
+		if (fd < 0)
+			return fd;
+		l->value_fd = fd;
 		l->value_rw = out;
 	}
 	return configure(l, cfg);

@@ -193,8 +193,16 @@ PW_HIDDEN void pw_detail(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /* Register a descriptor this object now owns (for PINWATCH_DEBUG=leaks);
- * returns fd.  Every descriptor must be opened O_CLOEXEC. */
-PW_HIDDEN int pw_fd_own(int fd, const char *what);
+ * returns fd.  Every descriptor must be opened O_CLOEXEC.  Pass the result
+ * of the syscall straight in: a negative fd is returned as it is (errno
+ * kept).  If the registration itself fails, fd is closed and -ENOMEM is
+ * returned with errno set to ENOMEM: check the result like the syscall's. */
+PW_HIDDEN int pw_fd_own(int fd, const char *what)
+	__attribute__((warn_unused_result));
+/* Forget the calling thread's pending detail: for code that handles a
+ * failure itself (a best-effort read, a retry), so that the detail can
+ * never be appended to a later, unrelated error. */
+PW_HIDDEN void pw_detail_clear(void);
 /* Close *fd exactly once and set it to -1; -1 is a no-op. */
 PW_HIDDEN void pw_fd_close(int *fd);
 

@@ -327,6 +327,7 @@ PINWATCH_API int pinwatch_board_line_info(pinwatch_board *b, const char *name,
 
 int pw_board_backend_state(pinwatch_board *b, const struct pw_backend_ops *ops, void **state)
 {
+	pw_detail_clear();   /* the entry of every backend control call */
 	if (!pw_live(b, PW_KIND_BOARD))
 		return pw_errorf(-EINVAL, "%s: not an open board", ops->name);
 	if (b->ops != ops)

@@ -1,6 +1,22 @@
 /* SPDX-License-Identifier: MIT */
-/* Per-thread error messages: the core frames them ("pin N3 (pioC:1): enable
- * edges: <strerror>"), backends add the cause with pw_detail(). */
+/*
+ * Per-thread error messages: the core frames them ("pin N3 (pioC:1): enable
+ * edges: <strerror>"), backends add the cause with pw_detail().
+ *
+ * A detail belongs to the one failure it explains, never to a later one
+ * (issue 12, defect 2: "watcher new: epoll_create1: Too many open files:
+ * injected fault (call 1)", the detail of a read fault handled long before).
+ * Three rules keep it so:
+ *  - pw_fail() and pw_errorf() consume the detail: set, then framed once;
+ *  - every public entry point starts with no detail (pw_detail_clear():
+ *    board, pin and watch calls, and every backend control call through
+ *    pw_board_backend_state(); pinwatch_watcher_start and _dispatch do not
+ *    yet), so a detail left by a failure that was handled (a retried
+ *    read, a best-effort lookup) dies with its call;
+ *  - a failed descriptor syscall passed to pw_fd_own() clears it too: the
+ *    errno of that syscall is the cause of the caller's next error.
+ * Code that handles a failure itself should still pw_detail_clear().
+ */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

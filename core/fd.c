@@ -7,6 +7,7 @@
  * — closing it would break whoever owns that number now, which is the bug
  * this library exists to end — and reported under PINWATCH_DEBUG.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,17 @@ static size_t num_owners;
 
 int pw_fd_own(int fd, const char *what)
 {
-	if (fd < 0)
+	int registered = 0;
+
+	if (fd < 0) {
+		/* The caller's own syscall just failed: its errno is the cause
+		 * of the error it reports next, not a detail left behind by an
+		 * earlier failure that was handled (issue 12, defect 2). */
+		int err = errno;
+		pw_detail_clear();
+		errno = err;
 		return fd;
+	}
 	pthread_mutex_lock(&fd_mu);
 	if ((size_t)fd >= num_owners) {
 		size_t n = num_owners ? num_owners : 64;
@@ -35,9 +45,20 @@ int pw_fd_own(int fd, const char *what)
 			num_owners = n;
 		}
 	}
-	if ((size_t)fd < num_owners)
+	if ((size_t)fd < num_owners) {
 		owners[fd] = what ? what : "descriptor";
+		registered = 1;
+	}
 	pthread_mutex_unlock(&fd_mu);
+	if (!registered) {
+		/* An unregistered descriptor could never be closed by
+		 * pw_fd_close(): a leak reported as success.  Fail instead. */
+		close(fd);
+		pw_detail("out of memory registering descriptor %d (%s)", fd,
+			  what ? what : "descriptor");
+		errno = ENOMEM;
+		return -ENOMEM;
+	}
 	return fd;
 }
 

@@ -391,8 +391,12 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 		pw_detail("pipe2: cannot make the line's event descriptor");
 		return ret;
 	}
-	pw_fd_own(p[0], "sim line events (read end)");
-	pw_fd_own(p[1], "sim line events (write end)");
+	p[0] = pw_fd_own(p[0], "sim line events (read end)");
+	p[1] = pw_fd_own(p[1], "sim line events (write end)");
+	if (p[0] < 0 || p[1] < 0) {
+		ret = -ENOMEM;   /* pw_fd_own closed what it could not register */
+		goto err;
+	}
 	ret = pw_sim_ring_init(&ring, ec->event_buffer ? ec->event_buffer : sb->buffer);
 	if (ret < 0)
 		goto err;
