@@ -6,14 +6,17 @@
  *   d PATH            a directory (parents made as needed)
  *   f PATH TEXT       a file holding TEXT and a newline
  *   p NAME            a pin to open (up to 4; default: "0" and BANK:0)
+ *   l PATH [TARGET]   a symlink: to TARGET beneath the root, or (no TARGET)
+ *                     to a file outside the root that must never change
+ *   q PATH            a FIFO (an open of it without O_NONBLOCK blocks)
  *
  * PATH is up to 4 components of [A-Za-z0-9_.-] (never "." or "..").  The
  * tree is built in a fresh directory, then: open the board on it
  * (retry_ms=0), list its banks, open each pin as an input, read it, set it
  * as an output, close.  Invariants: 0 or a negative errno with a message.
- * No symlinks and no FIFOs yet: a tree with them escapes its root or
- * blocks (issue 12 defects 4 and 5, being fixed in backends/sysfs*.c);
- * add "l" and "q" entries here when they land.
+ * A hostile tree must neither reach outside its root (the outside file
+ * keeps its content, checked after every input) nor block (libFuzzer's
+ * per-input timeout).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "pinwatch.h"
@@ -75,10 +79,22 @@ static void check(int ret, int allow_positive)
 		abort();
 }
 
+#define OUTSIDE_TEXT "outside the root\n"
+
+static void outside_check(const char *path)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "re");
+
+	if (!f || !fgets(buf, sizeof(buf), f) || strcmp(buf, OUTSIDE_TEXT))
+		abort();   /* written, truncated or replaced through the tree */
+	fclose(f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static unsigned serial;
-	char root[300], spec[400];
+	char root[300], spec[400], outside[320];
 	char pins[MAX_PINS][40];
 	int npins = 0;
 
@@ -87,6 +103,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(root, sizeof(root), "%s/t%u", fuzz_scratch_dir(), serial++);
 	if (mkdir(root, 0755) < 0)
 		abort();
+	snprintf(outside, sizeof(outside), "%s/outside", fuzz_scratch_dir());
+	fuzz_put(fuzz_scratch_dir(), "outside", OUTSIDE_TEXT, strlen(OUTSIDE_TEXT));
 	char *text = fuzz_string(data, size), *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (strlen(line) < 3 || line[1] != ' ')
@@ -108,6 +126,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int n = snprintf(body, sizeof(body), "%s\n", rest ? rest : "");
 			mkdirs(root, arg, 0);
 			fuzz_put(root, arg, body, (size_t)n < sizeof(body) ? (size_t)n : sizeof(body) - 1);
+		} else if (line[0] == 'l' || line[0] == 'q') {
+			char path[512];
+			mkdirs(root, arg, 0);
+			snprintf(path, sizeof(path), "%s/%s", root, arg);
+			if (line[0] == 'q')
+				mkfifo(path, 0644);
+			else if (rest && good_path(rest))
+				(void)!symlink(rest, path);
+			else
+				(void)!symlink(outside, path);
 		}
 	}
 	free(text);
@@ -141,6 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		pinwatch_board_close(b);
 	}
+	outside_check(outside);
 	fuzz_rm_tree(root);
 	return 0;
 }
