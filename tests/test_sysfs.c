@@ -205,6 +205,7 @@ struct fake_kernel {
 	struct { int num; char name[32]; char dev[64]; } names[4];
 	int nnames;
 	int create;          /* 0: never make directories (a broken kernel) */
+	int ready;           /* the thread is in its loop (started up) */
 	mode_t mode;         /* of the files it makes */
 	int udev_ms;         /* >= 0: chmod 0666 that long after creating */
 	int errors;
@@ -268,6 +269,7 @@ static void fk_handle(const char *file)
 static void *fk_main(void *arg)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	__atomic_store_n(&fk.ready, 1, __ATOMIC_SEQ_CST);
 	for (;;) {
 		struct pollfd p[2] = { { fk.ino, POLLIN, 0 }, { fk.stop[0], POLLIN, 0 } };
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
@@ -293,6 +295,10 @@ static void fk_start(void)
 	ck_assert_int_eq(pipe2(fk.stop, O_CLOEXEC), 0);
 	pthread_mutex_init(&fk.mu, NULL);
 	ck_assert_int_eq(pthread_create(&fk.thread, NULL, fk_main, NULL), 0);
+	/* Tests fork (as_nobody): not while the new thread is still starting
+	 * up, holding a lock of the allocator (ASan's), which the child would
+	 * inherit locked and wait on forever. */
+	ck_assert(tu_wait_flag(&fk.ready, 10000));
 }
 
 static void fk_stop(void)
