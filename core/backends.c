@@ -10,6 +10,7 @@ static const struct pw_backend_ops *const backends[] = {
 	&pw_backend_chardev,
 #endif
 	&pw_backend_sysfs,
+	&pw_backend_counter,
 	&pw_backend_sim,
 };
 
@@ -24,9 +25,9 @@ const struct pw_backend_ops *pw_backend_find(const char *name)
 const char *pw_backend_names(void)
 {
 #ifdef HAVE_CHARDEV
-	return "sim, sysfs, chardev, auto";
+	return "sim, sysfs, chardev, counter, auto";
 #else
-	return "sim, sysfs, auto (chardev: not built, libgpiod was not found)";
+	return "sim, sysfs, counter, auto (chardev: not built, libgpiod was not found)";
 #endif
 }
 
