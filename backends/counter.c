@@ -13,8 +13,10 @@
  * both-edge watches on a count of one direction, software debounce.
  *
  * Spec: "counter" (every counter device), "counter:/dev/counterN" (one),
- * options interval_ms=MS (1..60000, default 100), events=0 (never use the
- * character device), root=DIR (a directory standing for /: fake trees).
+ * options interval_ms=MS (1..60000, default 100), max_rate=HZ (the fastest
+ * the count can move, default 10^8; 0: no bound; a faster step is a reset),
+ * events=0 (never use the character device), root=DIR (a directory
+ * standing for /: fake trees).
  *
  * Layout: counter_scan.c reads the banks, counter_value.c the counts and
  * their arithmetic, counter_poll.c and counter_events.c the two ways of
@@ -31,7 +33,7 @@
 
 #include "counter.h"
 
-static const char *const counter_options[] = { "interval_ms", "events", "root", NULL };
+static const char *const counter_options[] = { "interval_ms", "max_rate", "events", "root", NULL };
 
 /* Every count requested in this process, on any board of the same root:
  * two lines on one count would fight over its enable attribute and the
@@ -72,6 +74,7 @@ static int counter_open(const struct pw_open_args *args, void **state)
 {
 	const char *root = pw_spec_get(args->spec, "root");
 	unsigned long interval = COUNTER_DEFAULT_INTERVAL_MS, events = 1;
+	unsigned long max_rate = COUNTER_DEFAULT_MAX_RATE;
 	int only = -1, ret;
 	char path[256];
 
@@ -89,6 +92,9 @@ static int counter_open(const struct pw_open_args *args, void **state)
 	ret = pw_spec_get_uint(args->spec, "interval_ms", 1, COUNTER_MAX_INTERVAL_MS, &interval);
 	if (ret < 0)
 		return ret;
+	ret = pw_spec_get_uint(args->spec, "max_rate", 0, 4000000000ul, &max_rate);
+	if (ret < 0)
+		return ret;
 	ret = pw_spec_get_uint(args->spec, "events", 0, 1, &events);
 	if (ret < 0)
 		return ret;
@@ -103,6 +109,7 @@ static int counter_open(const struct pw_open_args *args, void **state)
 		return -ENOMEM;
 	st->sysfd = st->devfd = -1;
 	st->interval_ms = (unsigned)interval;
+	st->max_rate = max_rate;
 	st->events = (int)events;
 	if (strlen(root) >= sizeof(st->root)) {
 		pw_detail("root= too long (at most %zu bytes)", sizeof(st->root) - 1);

@@ -26,6 +26,11 @@
 #define COUNTER_MAX_INTERVAL_MS 60000u
 #define COUNTER_MAX_DEVICES 64u
 #define COUNTER_MAX_COUNTS 32u
+/* The fastest a count may move (edges/s) unless max_rate= says otherwise:
+ * beyond what any interrupt- or timer-driven GPIO count reaches. */
+#define COUNTER_DEFAULT_MAX_RATE 100000000ul
+/* Edges a step may exceed the rate by: reads are not instantaneous. */
+#define COUNTER_STEP_SLACK 64u
 
 struct counter_count {
 	unsigned id;             /* M of countM */
@@ -50,6 +55,7 @@ struct counter_state {
 	int devfd;               /* <root>/dev */
 	char root[160];          /* for messages and the held list */
 	unsigned interval_ms;    /* counters-only watches: poll period */
+	uint64_t max_rate;       /* edges/s a count may move; 0: no bound */
 	int events;              /* 1: may use /dev/counterN events (events=) */
 	struct counter_dev *devs;/* sorted by id; read-only after open */
 	unsigned ndevs;
@@ -73,6 +79,7 @@ struct counter_line {
 	int enabled_by_us;       /* we wrote enable=1: write 0 at disable */
 	uint64_t modulus;
 	uint64_t last;           /* the count as last read (folded) */
+	uint64_t last_ns;        /* when (CLOCK_MONOTONIC, or the event's) */
 	uint64_t total;          /* edges since edges_enable: the seqno */
 	uint64_t wraps;          /* times the count went past its modulus */
 };
@@ -92,10 +99,14 @@ PW_HIDDEN int pw_counter_parse_u64(const char *text, uint64_t *out);
 PW_HIDDEN uint64_t pw_counter_fold(uint64_t raw, uint64_t m);
 /* From prev to now (both folded) modulo m: *delta edges.  Returns 0
  * (forward), 1 (forward through the modulus: a wrap) or -ERANGE when the
- * count went back (a reset or a write by someone else: the edges since the
- * last read are unknown).  A step of half the modulus or more forward is
- * taken as a step back: no count moves that far between two reads. */
-PW_HIDDEN int pw_counter_step(uint64_t prev, uint64_t now, uint64_t m, uint64_t *delta);
+ * count went back or jumped (a reset or a write by someone else: the
+ * edges since the last read are unknown): a step of half the modulus or
+ * more, or of more than max_step (0: no such bound). */
+PW_HIDDEN int pw_counter_step(uint64_t prev, uint64_t now, uint64_t m, uint64_t max_step,
+			      uint64_t *delta);
+/* The largest step a count moving at most max_rate edges/s (0: no bound)
+ * can make in elapsed_ns, with COUNTER_STEP_SLACK; 0 for no bound. */
+PW_HIDDEN uint64_t pw_counter_max_step(uint64_t max_rate, uint64_t elapsed_ns);
 /* pread the count descriptor and fold it. */
 PW_HIDDEN int pw_counter_read_count(int fd, uint64_t m, uint64_t *out);
 

@@ -58,6 +58,7 @@ int pw_counter_events_enable(struct counter_line *ln, int *fd)
 		pw_detail("cannot read the count");
 		goto err;
 	}
+	ln->last_ns = pw_monotonic_ns();   /* the events' clock (ktime_get_ns) */
 	if (ioctl(ln->wake_fd, COUNTER_ADD_WATCH_IOCTL, &watch) < 0 ||
 	    ioctl(ln->wake_fd, COUNTER_ENABLE_EVENTS_IOCTL) < 0) {
 		ret = -errno;
@@ -91,10 +92,14 @@ int pw_counter_events_read(struct counter_line *ln, struct pw_raw_event *ev, siz
 		uint64_t now = pw_counter_fold(kev[i].value, ln->modulus), delta;
 		if (kev[i].status)
 			return -(int)kev[i].status;
-		int ret = pw_counter_step(ln->last, now, ln->modulus, &delta);
+		uint64_t t = kev[i].timestamp;
+		uint64_t max_step = pw_counter_max_step(ln->st->max_rate,
+							t > ln->last_ns ? t - ln->last_ns : 0);
+		int ret = pw_counter_step(ln->last, now, ln->modulus, max_step, &delta);
 		if (ret < 0)
 			return ret;
 		ln->last = now;
+		ln->last_ns = t;
 		if (ret == 1)
 			ln->wraps++;
 		if (!delta)

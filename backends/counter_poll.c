@@ -31,6 +31,7 @@ int pw_counter_poll_enable(struct counter_line *ln, int *fd)
 		pw_detail("cannot read the count");
 		return ret;
 	}
+	ln->last_ns = pw_monotonic_ns();
 	ln->wake_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (ln->wake_fd < 0) {
 		ret = -errno;
@@ -63,17 +64,20 @@ int pw_counter_poll_read(struct counter_line *ln, struct pw_raw_event *ev, size_
 	int ret = pw_counter_read_count(ln->count_fd, ln->modulus, &now);
 	if (ret < 0)
 		return ret;
-	ret = pw_counter_step(ln->last, now, ln->modulus, &delta);
+	uint64_t t = pw_monotonic_ns();
+	ret = pw_counter_step(ln->last, now, ln->modulus,
+			      pw_counter_max_step(ln->st->max_rate, t - ln->last_ns), &delta);
 	if (ret < 0)
-		return ret;   /* went back: a reset; reported as the watch's error */
+		return ret;   /* a reset or a write: reported as the watch's error */
 	ln->last = now;
+	ln->last_ns = t;
 	if (ret == 1)
 		ln->wraps++;
 	if (!delta)
 		return 0;
 	ln->total += delta;
 	ev[0] = (struct pw_raw_event){
-		.timestamp_ns = pw_monotonic_ns(),
+		.timestamp_ns = t,
 		.seqno = ln->total,
 		.edge = ln->edge,
 		.count = delta,

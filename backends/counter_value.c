@@ -66,19 +66,31 @@ uint64_t pw_counter_fold(uint64_t raw, uint64_t m)
 	return m ? raw % m : raw;
 }
 
-int pw_counter_step(uint64_t prev, uint64_t now, uint64_t m, uint64_t *delta)
+int pw_counter_step(uint64_t prev, uint64_t now, uint64_t m, uint64_t max_step,
+		    uint64_t *delta)
 {
 	uint64_t d = now - prev;        /* modulo 2^64 */
 	uint64_t half = m ? m / 2 : UINT64_C(1) << 63;
 
 	if (m && now < prev)
 		d = m - prev + now;     /* modulo m */
-	if (d >= half && d) {
+	if ((d >= half && d) || (max_step && d > max_step)) {
 		*delta = 0;
 		return -ERANGE;
 	}
 	*delta = d;
 	return now < prev ? 1 : 0;
+}
+
+uint64_t pw_counter_max_step(uint64_t max_rate, uint64_t elapsed_ns)
+{
+	if (!max_rate)
+		return 0;
+	/* double: rate x ns overflows 64 bits past 18 s at 1 GHz */
+	double edges = (double)max_rate * (double)elapsed_ns / 1e9;
+	if (edges >= 9.2e18)
+		return 0;   /* only the half-range rule is left */
+	return (uint64_t)edges + COUNTER_STEP_SLACK;
 }
 
 int pw_counter_read_count(int fd, uint64_t m, uint64_t *out)

@@ -174,11 +174,11 @@ struct rig {
 	pinwatch_watch_id id;
 };
 
-static void rig_open(struct rig *r)
+static void rig_open(struct rig *r, const char *extra)
 {
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
-	r->b = open_board("");
+	r->b = open_board(extra);
 	ck_assert_int_eq(pinwatch_pin_open(r->b, "meter-n3", NULL, &r->p), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&r->w), 0);
 	struct pinwatch_watch_config wc = { .edges = PINWATCH_EDGE_RISING };
@@ -200,26 +200,38 @@ START_TEST(step_forward_wrap_reset)
 	const uint64_t m32 = UINT64_C(1) << 32;
 	uint64_t d;
 
-	ck_assert_int_eq(pw_counter_step(5, 5, m32, &d), 0);
+	ck_assert_int_eq(pw_counter_step(5, 5, m32, 0, &d), 0);
 	ck_assert_uint_eq(d, 0);
-	ck_assert_int_eq(pw_counter_step(5, 12, m32, &d), 0);
+	ck_assert_int_eq(pw_counter_step(5, 12, m32, 0, &d), 0);
 	ck_assert_uint_eq(d, 7);
 	/* through the top: exact, and said to be a wrap */
-	ck_assert_int_eq(pw_counter_step(m32 - 6, 3, m32, &d), 1);
+	ck_assert_int_eq(pw_counter_step(m32 - 6, 3, m32, 0, &d), 1);
 	ck_assert_uint_eq(d, 9);
 	/* back: a reset (or a write), never a huge step forward */
-	ck_assert_int_eq(pw_counter_step(1000, 0, m32, &d), -ERANGE);
-	ck_assert_int_eq(pw_counter_step(1000, 999, m32, &d), -ERANGE);
+	ck_assert_int_eq(pw_counter_step(1000, 0, m32, 0, &d), -ERANGE);
+	ck_assert_int_eq(pw_counter_step(1000, 999, m32, 0, &d), -ERANGE);
 	/* forward by half the range or more cannot happen between reads */
-	ck_assert_int_eq(pw_counter_step(0, m32 / 2, m32, &d), -ERANGE);
-	ck_assert_int_eq(pw_counter_step(0, m32 / 2 - 1, m32, &d), 0);
+	ck_assert_int_eq(pw_counter_step(0, m32 / 2, m32, 0, &d), -ERANGE);
+	ck_assert_int_eq(pw_counter_step(0, m32 / 2 - 1, m32, 0, &d), 0);
 	/* a ceiling of 9999 (modulus 10000) */
-	ck_assert_int_eq(pw_counter_step(9998, 2, 10000, &d), 1);
+	ck_assert_int_eq(pw_counter_step(9998, 2, 10000, 0, &d), 1);
 	ck_assert_uint_eq(d, 4);
+	/* the rate bound: a step beyond what max_rate allows is a reset or a
+	 * write, back or forward, even below half the range */
+	ck_assert_int_eq(pw_counter_step(0, 1000, m32, 1000, &d), 0);
+	ck_assert_uint_eq(d, 1000);
+	ck_assert_int_eq(pw_counter_step(0, 1001, m32, 1000, &d), -ERANGE);
+	ck_assert_int_eq(pw_counter_step(2147483654u, 0, m32, 0, &d), 1);   /* a "wrap" ... */
+	ck_assert_int_eq(pw_counter_step(2147483654u, 0, m32, 100000, &d), -ERANGE); /* ... no */
+	ck_assert_int_eq(pw_counter_step(m32 - 6, 3, m32, 100000, &d), 1);
+	ck_assert_uint_eq(pw_counter_max_step(0, 1000000000), 0);
+	ck_assert_uint_eq(pw_counter_max_step(1000, 1000000000), 1000 + COUNTER_STEP_SLACK);
+	ck_assert_uint_eq(pw_counter_max_step(100000000, 10000000), 1000000 + COUNTER_STEP_SLACK);
+	ck_assert_uint_eq(pw_counter_max_step(4000000000u, UINT64_MAX), 0);
 	/* full 64 bits (ceiling UINT64_MAX: modulus 0) */
-	ck_assert_int_eq(pw_counter_step(UINT64_MAX - 1, 1, 0, &d), 1);
+	ck_assert_int_eq(pw_counter_step(UINT64_MAX - 1, 1, 0, 0, &d), 1);
 	ck_assert_uint_eq(d, 3);
-	ck_assert_int_eq(pw_counter_step(10, 9, 0, &d), -ERANGE);
+	ck_assert_int_eq(pw_counter_step(10, 9, 0, 0, &d), -ERANGE);
 }
 END_TEST
 
@@ -231,7 +243,7 @@ START_TEST(fold_sign_extended_count)
 	uint64_t before = pw_counter_fold(2147483645u, m32);
 	uint64_t after = pw_counter_fold(UINT64_C(0xFFFFFFFF80000001), m32);
 	ck_assert_uint_eq(after, UINT64_C(0x80000001));
-	ck_assert_int_eq(pw_counter_step(before, after, m32, &d), 0);
+	ck_assert_int_eq(pw_counter_step(before, after, m32, 0, &d), 0);
 	ck_assert_uint_eq(d, 4);
 	ck_assert_uint_eq(pw_counter_fold(77, 0), 77);
 }
@@ -310,6 +322,7 @@ static const char *const bad_specs[] = {
 	"counter,interval_ms=0",
 	"counter,interval_ms=60001",
 	"counter,events=2",
+	"counter,max_rate=4000000001",
 	"counter,root=relative/dir",
 	"counter,board=aria-g25",
 };
@@ -422,7 +435,7 @@ START_TEST(counts_exactly_and_enables)
 	struct rig r;
 	struct pinwatch_watch_stats st;
 
-	rig_open(&r);
+	rig_open(&r, ",max_rate=0");   /* 100000 edges between two 1 ms polls */
 	/* interrupt-cnt starts disabled: the watch enabled it */
 	ck_assert_str_eq(get("sys/bus/counter/devices/counter0/count0/enable"), "1");
 	dispatch_ticks(r.w, 3);
@@ -486,7 +499,7 @@ START_TEST(wrap_counted_through)
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
 	set_count(4294967290u);
-	r.b = open_board("");
+	r.b = open_board(",max_rate=0");   /* the test jumps the count by 2^31 */
 	ck_assert_int_eq(pinwatch_pin_open(r.b, "meter-n3", NULL, &r.p), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&r.w), 0);
 	struct pinwatch_watch_config wc = { .edges = PINWATCH_EDGE_RISING };
@@ -551,7 +564,7 @@ START_TEST(reset_reported)
 	struct rig r;
 	struct pinwatch_watch_stats st;
 
-	rig_open(&r);
+	rig_open(&r, "");
 	set_count(50);
 	dispatch_until(r.w, r.id, 50, &st);
 	/* someone wrote the count back: what came before it is unknown */
@@ -585,6 +598,52 @@ START_TEST(reset_reported)
 		ck_assert_int_eq(pinwatch_watch_add(r.w, r.p, &wc, &r.id), -EOPNOTSUPP);
 		ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), "counters-only watch"));
 	}
+	rig_close(&r);
+}
+END_TEST
+
+START_TEST(jump_beyond_the_rate_reported)
+{
+	/* past 2^31 a reset to 0 looks like a wrap by half the range: the rate
+	 * bound tells them apart (the ARM rig's interrupt-cnt case) */
+	struct rig r;
+	struct pinwatch_watch_stats st;
+
+	fake_root();
+	fake_counter(0, "meter-n3", 1);
+	set_count(2147483650u);
+	r.b = open_board(",max_rate=1000");
+	ck_assert_int_eq(pinwatch_pin_open(r.b, "meter-n3", NULL, &r.p), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&r.w), 0);
+	struct pinwatch_watch_config wc = { .edges = PINWATCH_EDGE_RISING };
+	ck_assert_int_eq(pinwatch_watch_add(r.w, r.p, &wc, &r.id), 0);
+	set_count(2147483656u);   /* 6 edges: within the slack */
+	dispatch_until(r.w, r.id, 6, &st);
+	ck_assert_uint_eq(counted(&st), 6);
+	set_count(0);             /* reset */
+	for (int i = 0; i < 2000 && !st.error; i++) {
+		ck_assert_int_ge(pinwatch_watcher_dispatch(r.w, 50), 0);
+		ck_assert_int_eq(pinwatch_watch_stats(r.w, r.id, &st), 0);
+	}
+	ck_assert_int_eq(st.error, -ERANGE);
+	ck_assert_uint_eq(counted(&st), 6);
+	rig_close(&r);
+
+	/* a write forward, far beyond the rate */
+	fake_root();
+	fake_counter(0, "meter-n3", 1);
+	r.b = open_board(",max_rate=1000");
+	ck_assert_int_eq(pinwatch_pin_open(r.b, "meter-n3", NULL, &r.p), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&r.w), 0);
+	ck_assert_int_eq(pinwatch_watch_add(r.w, r.p, &wc, &r.id), 0);
+	set_count(1000000);
+	st.error = 0;
+	for (int i = 0; i < 2000 && !st.error; i++) {
+		ck_assert_int_ge(pinwatch_watcher_dispatch(r.w, 50), 0);
+		ck_assert_int_eq(pinwatch_watch_stats(r.w, r.id, &st), 0);
+	}
+	ck_assert_int_eq(st.error, -ERANGE);
+	ck_assert_uint_eq(counted(&st), 0);
 	rig_close(&r);
 }
 END_TEST
@@ -704,6 +763,7 @@ static Suite *counter_suite(void)
 	tcase_add_test(tc, wrap_counted_through);
 	tcase_add_test(tc, ceiling_sets_the_modulus);
 	tcase_add_test(tc, reset_reported);
+	tcase_add_test(tc, jump_beyond_the_rate_reported);
 	tcase_add_test(tc, per_event_needs_the_chardev);
 	tcase_add_test(tc, descriptors_cloexec_and_not_leaked);
 	suite_add_tcase(s, tc);
