@@ -224,6 +224,7 @@ START_TEST(t_callback_watch_events_or_refused)
 		ck_assert_int_eq(ret, -EOPNOTSUPP);
 		ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), "counters-only watch"));
 		printf("conformance-counter: callback watch refused: %s\n", pinwatch_last_error());
+		fflush(stdout);
 		return;
 	}
 	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
@@ -239,6 +240,7 @@ START_TEST(t_callback_watch_events_or_refused)
 	 * per poll (a core that does not pass per_event) */
 	printf("conformance-counter: callback watch: %llu callbacks, %llu lost, for %u edges\n",
 	       (unsigned long long)cb_events, (unsigned long long)st.lost, n);
+	fflush(stdout);
 }
 END_TEST
 
