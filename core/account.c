@@ -45,6 +45,10 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 	for (size_t i = 0; i < nraw; i++) {
 		const struct pw_raw_event *r = &raw[i];
 		int value = r->edge == PINWATCH_EDGE_RISING;
+		/* A counting backend's run of edges, read as one step of the
+		 * kernel's count (counters-only watches): counted as a run,
+		 * never delivered one by one. */
+		uint64_t run = r->count > 1 && counters_only(wa) && !wa->sw_debounce ? r->count : 1;
 		uint64_t gap = 0;
 
 		if (r->edge == PINWATCH_EVENT_IDLE) {   /* the backend's watchdog */
@@ -55,8 +59,8 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 		/* Lost where the kernel says so: a gap in its sequence. */
 		if (r->seqno) {
 			/* backends number a line's edges from 1 at edges_enable */
-			if (r->seqno > wa->src_seqno + 1)
-				gap = r->seqno - wa->src_seqno - 1;
+			if (r->seqno > wa->src_seqno + run)
+				gap = r->seqno - wa->src_seqno - run;
 			wa->src_seqno = r->seqno;
 		}
 		/* Lost where it can be inferred: with both edges reported, two
@@ -87,12 +91,12 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 		if (!(wa->cfg.edges & r->edge))
 			continue;
 		if (value)
-			wa->st.rising++;
+			wa->st.rising += run;
 		else
-			wa->st.falling++;
-		wa->seqno++;
+			wa->st.falling += run;
+		wa->seqno += run;
 		if (counters_only(wa)) {
-			wa->st.delivered++;
+			wa->st.delivered += run;
 			wa->pending_lost = 0;
 			continue;
 		}

@@ -111,6 +111,11 @@ struct pw_edge_config {
 	int edges;             /* PINWATCH_EDGE_RISING/FALLING/BOTH */
 	uint64_t debounce_ns;  /* only when the backend has PW_CAP_KERNEL_DEBOUNCE */
 	unsigned event_buffer; /* 0: the backend's default */
+	/* 1: the watch has a callback or a queue (each edge is delivered);
+	 * 0: counters only.  A counting backend (counter) serves counters-only
+	 * watches from the kernel's count and refuses per-event watches it
+	 * cannot feed one event per edge. */
+	int per_event;
 };
 
 /* One edge as the backend saw it; values are logical (active-low applied). */
@@ -121,6 +126,13 @@ struct pw_raw_event {
 				* 0: the backend has none */
 	int edge;              /* PINWATCH_EDGE_RISING or _FALLING (or
 				* PINWATCH_EVENT_IDLE: see idle_arm) */
+	/* Edges this event stands for: 0 or 1 is one edge; n > 1 is a run of n
+	 * edges of this direction, the last of them numbered seqno, that a
+	 * counting backend (counter) read as one step of the kernel's count.
+	 * The core counts the run (rising/falling, delivered, seqno advance by
+	 * n) without a gap; only seqno beyond the run is lost.  Backends that
+	 * see edges one by one leave it 0.  Only on counters-only watches. */
+	uint64_t count;
 };
 
 enum pw_caps {
@@ -185,6 +197,7 @@ struct pw_backend_ops {
 PW_HIDDEN extern const struct pw_backend_ops pw_backend_sim;
 PW_HIDDEN extern const struct pw_backend_ops pw_backend_sysfs;
 PW_HIDDEN extern const struct pw_backend_ops pw_backend_chardev;
+PW_HIDDEN extern const struct pw_backend_ops pw_backend_counter;
 
 /* ---------------------------------------------------- errors, descriptors */
 

@@ -8,6 +8,7 @@
 #include "internal.h"
 
 static const struct pw_backend_ops *const backends[] = {
+	&pw_backend_counter,   /* no probe: counting only, never "auto" */
 #ifdef HAVE_CHARDEV
 	&pw_backend_chardev,
 #endif

@@ -15,11 +15,12 @@
  * its backlog (counted in stats.queued) and is delivered first by the next
  * dispatch; closing the watch discards it.
  *
- * No silent stall: a ready descriptor whose read keeps giving nothing (EINTR,
- * EAGAIN, or no events) would make a level-triggered loop spin while the
+ * No silent stall: a read that keeps failing with EINTR or EAGAIN leaves
+ * its descriptor ready, and a level-triggered loop would spin while the
  * watch counts nothing -- the seed bug.  EINTR is retried at once; after
- * PW_STALL_LIMIT such reads in a row the watch gets one error event and is
- * disabled, like any other fault.
+ * PW_STALL_LIMIT such reads in a row (a read that succeeds, events or none,
+ * resets the count) the watch gets one error event and is disabled, like
+ * any other fault.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -117,9 +118,11 @@ static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
 		if (wa->timerfd >= 0)
 			pw_idle_rearm_locked(wa);
 		nout = pw_account_events_locked(wa, raw, (size_t)n, wa->backlog);
-	} else if (n == 0 || n == -EINTR || n == -EAGAIN) {
+	} else if (n == 0) {
+		wa->stalls = 0;   /* nothing pending: the backend consumed the wake-up */
+	} else if (n == -EINTR || n == -EAGAIN) {
 		if (++wa->stalls >= PW_STALL_LIMIT)
-			nout = pw_account_fault_locked(wa, n ? n : -EIO, wa->backlog);
+			nout = pw_account_fault_locked(wa, n, wa->backlog);
 	} else {
 		nout = pw_account_fault_locked(wa, n, wa->backlog);
 	}

@@ -183,7 +183,7 @@ struct pw_watch {
 	 * thread that waits on the watch (queue readers, closers). */
 	int closing;
 	int refs;
-	unsigned stalls;          /* consecutive reads of a ready descriptor that gave nothing */
+	unsigned stalls;          /* consecutive reads that failed with EINTR/EAGAIN */
 	pthread_cond_t cv;        /* queue readers */
 	struct pw_queue queue;
 	/* callback watch: events read, not yet delivered (a stop came first) */

@@ -45,6 +45,7 @@ static int edge_config(const pinwatch_board *b, struct pw_watch *wa, struct pw_e
 	ec->edges = cfg->edges;
 	ec->event_buffer = cfg->event_buffer;
 	ec->debounce_ns = 0;
+	ec->per_event = cfg->callback || cfg->queue_size;
 	if (cfg->debounce_ns && (b->caps & PW_CAP_KERNEL_DEBOUNCE)) {
 		ec->debounce_ns = cfg->debounce_ns;
 	} else if (cfg->debounce_ns) {

@@ -27,7 +27,7 @@ case "$BUILD" in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 t=$(date +%s)
 # shellcheck disable=SC2046
 apt_ensure armel qemu-user-static $(cross_packages "$TRIPLET") \
-	$([ $VM = 0 ] || echo qemu-system-arm linux-source-6.1 bc flex bison cpio xz-utils gzip)
+	$([ $VM = 0 ] || echo qemu-system-arm linux-source-6.1 bc flex bison cpio xz-utils gzip device-tree-compiler)
 say "dependencies: $(since "$t") s"
 
 t=$(date +%s)
