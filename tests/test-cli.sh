@@ -849,5 +849,17 @@ for c in "set N2=1" "mon N3 --pulse 100" "count N3 --wire N2 --pulse 100"; do
 done
 unset PINWATCH_DEBUG
 
+# Honest loss (issue 14): where loss can only be inferred, the totals say
+# it is a lower bound, and why; where the kernel counts it, nothing changes.
+run -b "$V,overflow=newest" count N3 --wire N2 --pulses 100
+[ "$rc" = 0 ] && grep -q ' lost=0 .* lost_is=at-least(inferred:no-kernel-seqno)$' "$T/out"
+check "count on a backend without kernel sequence numbers: lost is at least" "$(cat "$T/out" "$T/err")"
+run -b "$V" count N3 --wire N2 --pulses 100
+[ "$rc" = 0 ] && ! grep -q 'lost_is' "$T/out"
+check "count with kernel sequence numbers: no lower-bound mark" "$(cat "$T/out")"
+run -b "$V,overflow=newest" mon -n 2 N3 --wire N2 --pulse 100
+[ "$rc" = 0 ] && grep -q 'at least 0 lost (inferred: this backend has no kernel sequence numbers)' "$T/err"
+check "mon's summary says at least, and why" "$(cat "$T/err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -155,6 +155,8 @@ void count_print(struct count *c, uint64_t elapsed_ns, uint64_t since_ns,
 				(unsigned long long)elapsed_ns, rate);
 			if (st.idle)
 				fprintf(f, ",\"idle\":%llu", (unsigned long long)st.idle);
+			if (st.loss_seen == PINWATCH_LOSS_AT_LEAST)
+				fputs(",\"lost_is\":\"at least (inferred: no kernel sequence numbers)\"", f);
 			if (have_ss)
 				fprintf(f, ",\"sim_dropped\":%llu", (unsigned long long)ss.dropped);
 			if (st.error) {
@@ -176,6 +178,9 @@ void count_print(struct count *c, uint64_t elapsed_ns, uint64_t since_ns,
 			fprintf(f, " sim_dropped=%llu", (unsigned long long)ss.dropped);
 		if (st.error)
 			fprintf(f, " error=\"%s\"", strerror(-st.error));
+		/* lost= is then a lower bound: say so, and why */
+		if (st.loss_seen == PINWATCH_LOSS_AT_LEAST)
+			fputs(" lost_is=at-least(inferred:no-kernel-seqno)", f);
 		fputc('\n', f);
 	}
 	fflush(f);

@@ -122,10 +122,13 @@ static void summary(struct mon *m, pinwatch_watcher *w, struct mon_pin *pins)
 		struct pinwatch_watch_stats st;
 		if (pinwatch_watch_stats(w, pins[i].id, &st) < 0)
 			continue;
-		fprintf(stderr, "%s: %llu events (%llu rising, %llu falling), %llu lost",
+		fprintf(stderr, "%s: %llu events (%llu rising, %llu falling), %s%llu lost",
 			pins[i].name, (unsigned long long)st.delivered,
 			(unsigned long long)st.rising, (unsigned long long)st.falling,
+			st.loss_seen == PINWATCH_LOSS_AT_LEAST ? "at least " : "",
 			(unsigned long long)st.lost);
+		if (st.loss_seen == PINWATCH_LOSS_AT_LEAST)
+			fputs(" (inferred: this backend has no kernel sequence numbers)", stderr);
 		if (st.filtered)
 			fprintf(stderr, ", %llu debounced", (unsigned long long)st.filtered);
 		if (st.error)
