@@ -160,8 +160,9 @@ err:
 static unsigned counter_caps(void *state)
 {
 	(void)state;
-	/* Sequence numbers: every raw event carries the count's running total. */
-	return PW_CAP_KERNEL_SEQNO;
+	/* Sequence numbers: every raw event carries the count's running total;
+	 * a step of the count is one raw event for a run of edges. */
+	return PW_CAP_KERNEL_SEQNO | PW_CAP_EDGE_RUNS;
 }
 
 static int counter_clock(void *state)

@@ -48,7 +48,8 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 		/* A counting backend's run of edges, read as one step of the
 		 * kernel's count (counters-only watches): counted as a run,
 		 * never delivered one by one. */
-		uint64_t run = r->count > 1 && counters_only(wa) && !wa->sw_debounce ? r->count : 1;
+		uint64_t run = wa->edge_runs && r->count > 1 && counters_only(wa) && !wa->sw_debounce
+			? r->count : 1;
 		uint64_t gap = 0;
 
 		if (r->edge == PINWATCH_EVENT_IDLE) {   /* the backend's watchdog */

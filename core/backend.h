@@ -130,8 +130,9 @@ struct pw_raw_event {
 	 * edges of this direction, the last of them numbered seqno, that a
 	 * counting backend (counter) read as one step of the kernel's count.
 	 * The core counts the run (rising/falling, delivered, seqno advance by
-	 * n) without a gap; only seqno beyond the run is lost.  Backends that
-	 * see edges one by one leave it 0.  Only on counters-only watches. */
+	 * n) without a gap; only seqno beyond the run is lost.  Read only from
+	 * a backend with PW_CAP_EDGE_RUNS (others need not set it at all),
+	 * and only on counters-only watches. */
 	uint64_t count;
 };
 
@@ -141,6 +142,8 @@ enum pw_caps {
 	PW_CAP_KERNEL_SEQNO = 1u << 2,    /* raw events carry gap-revealing seqno */
 	PW_CAP_KERNEL_DEBOUNCE = 1u << 3, /* edges_enable honours debounce_ns */
 	PW_CAP_EVENT_BUFFER = 1u << 4,    /* edges_enable honours event_buffer */
+	PW_CAP_EDGE_RUNS = 1u << 5,       /* raw events may stand for runs (count);
+					   * the core reads count only then */
 };
 
 struct pw_backend_ops {

@@ -177,6 +177,7 @@ struct pw_watch {
 	int backend_edges;        /* what the backend was asked for */
 	int sw_debounce;          /* core debounces (backend has no kernel debounce) */
 	int loss_seen;            /* enum pinwatch_loss_seen, from the backend's caps */
+	int edge_runs;            /* the backend's raw events may be runs (PW_CAP_EDGE_RUNS) */
 	/* Teardown: closing is set once, by the one closing path
 	 * (pw_watch_close_locked): the id is stale, the descriptor has left
 	 * epoll, no callback starts.  refs: the watcher's slot, plus every

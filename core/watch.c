@@ -61,6 +61,7 @@ static int edge_config(const pinwatch_board *b, struct pw_watch *wa, struct pw_e
 		ec->event_buffer = b->ops->counting_buffer;
 	wa->backend_edges = ec->edges;
 	wa->loss_seen = (b->caps & PW_CAP_KERNEL_SEQNO) ? PINWATCH_LOSS_COUNTED : PINWATCH_LOSS_AT_LEAST;
+	wa->edge_runs = (b->caps & PW_CAP_EDGE_RUNS) != 0;
 	return 0;
 }
 
