@@ -53,7 +53,8 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 		uint64_t gap = 0;
 
 		if (r->edge == PINWATCH_EVENT_IDLE) {   /* the backend's watchdog */
-			nout += pw_account_idle_locked(wa, r->timestamp_ns, out + nout);
+			nout += pw_account_idle_locked(wa, r->timestamp_ns, r->count ? r->count : 1,
+						       out + nout);
 			continue;
 		}
 
@@ -159,18 +160,19 @@ size_t pw_account_fault_locked(struct pw_watch *wa, int err, struct pinwatch_eve
 	return report_locked(wa, &ev, out, 1);   /* the spare slot: always reported */
 }
 
-size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t now_ns, struct pinwatch_event *out)
+size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t when_ns, uint64_t periods,
+			      struct pinwatch_event *out)
 {
 	struct pinwatch_event ev = {
 		.pin = wa->pin,
 		.watch = wa->id,
 		.edge = PINWATCH_EVENT_IDLE,
-		.value = 0,
-		.timestamp_ns = now_ns,
+		.value = periods > INT32_MAX ? INT32_MAX : (int)periods,
+		.timestamp_ns = when_ns,
 		.seqno = 0,
 		.lost = 0,
 	};
 
-	wa->st.idle++;
+	wa->st.idle += periods;
 	return report_locked(wa, &ev, out, 0);   /* a full queue is not idle */
 }

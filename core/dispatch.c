@@ -141,14 +141,14 @@ out:
 static int dispatch_idle_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
 	int had = wa->backlog_len > 0;
-	uint64_t now;
+	uint64_t now, periods = pw_idle_expired_locked(wa, &now);
 
-	if (!pw_idle_expired_locked(wa, &now))
+	if (!periods)
 		return 0;
 	enter_locked(w, wa);
 	if (!had)
 		wa->backlog_head = 0;
-	wa->backlog_len += (unsigned)pw_account_idle_locked(wa, now,
+	wa->backlog_len += (unsigned)pw_account_idle_locked(wa, now, periods,
 				&wa->backlog[wa->backlog_head + wa->backlog_len]);
 	deliver_backlog_locked(w, wa);
 	keep_backlog_locked(w, wa, had);

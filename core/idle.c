@@ -64,8 +64,9 @@ void pw_idle_rearm_locked(struct pw_watch *wa)
 	timerfd_settime(wa->timerfd, 0, &its, NULL);
 }
 
-/* The timer fired.  Returns 1 if it was read (an idle event made). */
-int pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns)
+/* The timer fired: how many periods (more than one when the dispatch came
+ * late), or 0 if nothing was pending. */
+uint64_t pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns)
 {
 	uint64_t expirations;
 
@@ -75,5 +76,5 @@ int pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns)
 	clock_gettime(wa->pin && wa->pin->board->clock == PINWATCH_CLOCK_REALTIME ? CLOCK_REALTIME
 										: CLOCK_MONOTONIC, &ts);
 	*now_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	return 1;
+	return expirations;
 }

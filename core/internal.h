@@ -219,15 +219,17 @@ PW_HIDDEN size_t pw_account_events_locked(struct pw_watch *wa,
  * the error event goes to the queue, or to out for a callback). */
 PW_HIDDEN size_t pw_account_fault_locked(struct pw_watch *wa, int err,
 					 struct pinwatch_event *out);
-/* The idle watchdog fired at now_ns: one PINWATCH_EVENT_IDLE. */
-PW_HIDDEN size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t now_ns,
-					struct pinwatch_event *out);
+/* The idle watchdog: PERIODS quiet periods, the first ending at when_ns;
+ * one PINWATCH_EVENT_IDLE reports them (value: their number). */
+PW_HIDDEN size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t when_ns,
+					uint64_t periods, struct pinwatch_event *out);
 
 /* idle.c: the idle watchdog's timer (a timerfd in the watcher's epoll). */
 PW_HIDDEN int pw_idle_arm_locked(pinwatch_watcher *w, struct pw_watch *wa);
 PW_HIDDEN void pw_idle_rearm_locked(struct pw_watch *wa);
-/* Read an expiry: 1 and the time now (board clock), or 0 if none. */
-PW_HIDDEN int pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns);
+/* Read the expiries: their number (the quiet periods) and the time now
+ * (board clock), or 0 if none. */
+PW_HIDDEN uint64_t pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns);
 
 /* ---------------------------------------------------------------- watcher */
 

@@ -244,6 +244,8 @@ PINWATCH_API int pinwatch_watch_read(pinwatch_watcher *w, pinwatch_watch_id id,
 	pw_detail_clear();
 	if (!ev || !n)
 		return pw_errorf(-EINVAL, "watch read: NULL or empty event buffer");
+	if (timeout_ms < -1)
+		return pw_errorf(-EINVAL, "watch read: timeout %d ms: want -1 (forever), 0 or more", timeout_ms);
 	if (timeout_ms > 0)
 		deadline = pw_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
 	pw_lock();

@@ -211,6 +211,9 @@ PINWATCH_API int pinwatch_watcher_fd(pinwatch_watcher *w)
 PINWATCH_API int pinwatch_watcher_dispatch(pinwatch_watcher *w, int timeout_ms)
 {
 	pw_detail_clear();
+	if (timeout_ms < -1)
+		return pw_errorf(-EINVAL, "watcher dispatch: timeout %d ms: want -1 (forever), 0 or more",
+				 timeout_ms);
 	pw_lock();
 	if (!pw_live(w, PW_KIND_WATCHER)) {
 		pw_unlock();

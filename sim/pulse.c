@@ -243,6 +243,8 @@ int pw_sim_gen_stop(struct sim_board *sb, unsigned id)
 {
 	pthread_mutex_lock(&sb->mu);
 	struct sim_gen *g = gen_unlink(sb, id);
+	/* A pulse_wait on it ends now: the generator is gone (-ENOENT). */
+	pthread_cond_broadcast(&sb->cv);
 	pthread_mutex_unlock(&sb->mu);
 	if (!g) {
 		pw_detail("no generator %u on this board", id);

@@ -59,6 +59,7 @@ struct sim_line {
 	/* The idle watchdog on the virtual clock (0: off): an idle event is
 	 * due idle_ns after the last recorded edge or idle event. */
 	uint64_t idle_ns, idle_due;
+	uint64_t idle_unrecorded;    /* quiet periods that found the ring full */
 	struct sim_line *next_idle;  /* the board's idle_lines list */
 
 	struct pinwatch_sim_line_stats st;

@@ -76,19 +76,39 @@ static void ring_push(struct sim_line *l, const struct pw_raw_event *ev)
 		doorbell_ring(l);
 }
 
-/* Idle events due before ts (before_ts) or up to ts, in time order, ahead
- * of whatever comes at ts.  A full ring has no room for them: an idle event
- * reports silence, and a full ring is anything but. */
+/* The quiet periods due before ts (before_ts) or up to ts, ahead of
+ * whatever comes at ts.  They are counted, not looped over (a step of the
+ * clock may hold billions), and reported as one idle event for the periods
+ * of one quiet span: periods that come while the last event in the ring is
+ * still an unread idle event join it (its count), so idle reports never
+ * fill the ring that edges need.  A full ring keeps them for the next idle
+ * event that fits: counted all the same. */
 static void idle_due(struct sim_line *l, uint64_t ts, int before_ts)
 {
-	while (l->idle_ns && (before_ts ? l->idle_due < ts : l->idle_due <= ts)) {
-		struct pw_raw_event ev = { .timestamp_ns = l->idle_due, .edge = PINWATCH_EVENT_IDLE };
-		if (l->ring.cap && l->ring.len < l->ring.cap)
-			ring_push(l, &ev);
-		if (l->idle_due > UINT64_MAX - l->idle_ns)
-			l->idle_ns = 0;   /* the end of the clock: no more */
-		l->idle_due += l->idle_ns;
+	struct sim_ring *r = &l->ring;
+
+	if (!l->idle_ns || (before_ts ? l->idle_due >= ts : l->idle_due > ts))
+		return;
+	uint64_t last = before_ts ? ts - 1 : ts;
+	uint64_t n = (last - l->idle_due) / l->idle_ns + 1;
+	uint64_t first = l->idle_due;
+	if (n > (UINT64_MAX - l->idle_due) / l->idle_ns) {
+		l->idle_ns = 0;   /* the end of the clock: no more */
+	} else {
+		l->idle_due += n * l->idle_ns;
 	}
+	n += l->idle_unrecorded;
+	l->idle_unrecorded = 0;
+	if (r->len && r->ev[(r->head + r->len - 1) % r->cap].edge == PINWATCH_EVENT_IDLE) {
+		r->ev[(r->head + r->len - 1) % r->cap].count += n;
+		return;
+	}
+	if (!r->cap || r->len == r->cap) {
+		l->idle_unrecorded = n;
+		return;
+	}
+	struct pw_raw_event ev = { .timestamp_ns = first, .edge = PINWATCH_EVENT_IDLE, .count = n };
+	ring_push(l, &ev);
 }
 
 void pw_sim_idle_due_locked(struct sim_board *sb, uint64_t now)
@@ -108,6 +128,7 @@ void pw_sim_idle_set_locked(struct sim_line *l, uint64_t idle_ns)
 		*pp = l->next_idle;   /* unlink, then link again if armed */
 	l->next_idle = NULL;
 	l->idle_ns = idle_ns;
+	l->idle_unrecorded = 0;
 	if (!idle_ns)
 		return;
 	l->idle_due = sb->vnow + idle_ns;

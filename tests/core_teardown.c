@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core.h"
@@ -390,6 +391,57 @@ START_TEST(t_persistent_transient_error_disables)
 }
 END_TEST
 
+/* Timeouts below -1 are not "forever": refused, never a wait. */
+START_TEST(t_bad_timeouts_refused)
+{
+	pinwatch_board *b;
+	pinwatch_pin *p;
+	pinwatch_watcher *w;
+	pinwatch_watch_id id;
+	struct pinwatch_watch_config cfg = { .queue_size = 4 };
+	struct pinwatch_event ev[2];
+
+	open_board_pin(&b, "N3", &p);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	ck_assert_int_eq(pinwatch_watcher_dispatch(w, -2), -EINVAL);
+	ck_assert_ptr_ne(strstr(pinwatch_last_error(), "timeout -2 ms"), NULL);
+	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 2, -5), -EINVAL);
+	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 2, INT32_MIN), -EINVAL);
+	pinwatch_watcher_free(w);
+	pinwatch_pin_close(p);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+struct waiter { pinwatch_board *b; unsigned gen; int ret; };
+
+static void *pulse_waiter(void *arg)
+{
+	struct waiter *wt = arg;
+	wt->ret = pinwatch_sim_pulse_wait(wt->b, wt->gen, -1);
+	return NULL;
+}
+
+/* A pulse_wait(-1) on a generator another thread stops ends (-ENOENT):
+ * its end can no longer come. */
+START_TEST(t_pulse_wait_ends_on_stop)
+{
+	struct waiter wt = { .ret = 99 };
+	struct pinwatch_sim_pulse slow = { .period_ns = 1000000000, .count = 100 };
+	pthread_t t;
+
+	ck_assert_int_eq(pinwatch_board_open(_i ? VBOARD : "sim:aria-g25", &wt.b), 0);
+	ck_assert_int_eq(pinwatch_sim_pulse(wt.b, "N3", &slow, &wt.gen), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, pulse_waiter, &wt), 0);
+	tu_sleep_ms(50);   /* let it wait (never asserted) */
+	ck_assert_int_eq(pinwatch_sim_pulse_stop(wt.b, wt.gen), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(wt.ret, -ENOENT);
+	pinwatch_board_close(wt.b);
+}
+END_TEST
+
 Suite *core_teardown_suite(void)
 {
 	Suite *s = suite_create("teardown");
@@ -401,6 +453,8 @@ Suite *core_teardown_suite(void)
 	tcase_add_test(tc, t_remove_cycle_three_watchers);
 	tcase_add_loop_test(tc, t_stop_and_free_are_prompt, 0, 2);
 	tcase_add_loop_test(tc, t_persistent_transient_error_disables, 0, 4);
+	tcase_add_test(tc, t_bad_timeouts_refused);
+	tcase_add_loop_test(tc, t_pulse_wait_ends_on_stop, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
