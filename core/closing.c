@@ -166,10 +166,8 @@ static void watch_mark_closing_locked(struct pw_watch *wa)
 	}
 	wa->closing = 1;
 	pw_slots_remove_locked(w, wa);
-	if (wa->backlog_len) {
-		wa->backlog_len = 0;
-		w->backlogged--;
-	}
+	wa->backlog_len = 0;   /* what was read goes with the watch */
+	pw_backlog_account_locked(w, wa);
 	pthread_cond_broadcast(&wa->cv);
 }
 
@@ -186,11 +184,10 @@ int pw_watch_close_locked(struct pw_watch *wa, int *was_closing)
 	 * nothing is reading it: release now. */
 	if (w->current == wa && !pw_watcher_is_mine_locked(w))
 		ret = pw_wait_dispatcher_locked(w, wa);
+	/* A second closer finds the release done or under way (wa->pin
+	 * NULL); a pin_close after it waits for that on the line claim. */
 	if (ret == 0)
 		watch_finish_locked(wa);
-	/* A second closer may find the first one's release under way. */
-	while (ret == 0 && wa->pin)
-		pw_wait();
 	pw_watch_unref_locked(wa);
 	return ret;
 }

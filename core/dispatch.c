@@ -59,14 +59,17 @@ static unsigned deliver_backlog_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	return called;
 }
 
-static void keep_backlog_locked(pinwatch_watcher *w, struct pw_watch *wa, int had)
+void pw_backlog_account_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
 	int has = wa->backlog_len && !wa->closing;
 
-	if (has && !had)
-		w->backlogged++;
-	else if (!has && had)
-		w->backlogged--;
+	if (has != wa->backlog_counted) {
+		wa->backlog_counted = has;
+		if (has)
+			w->backlogged++;
+		else
+			w->backlogged--;
+	}
 }
 
 /* w->current = wa for the duration; a reference keeps wa (and the event a
@@ -101,7 +104,6 @@ static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
 	struct pw_raw_event raw[PW_READ_BATCH];
 	size_t nout = 0;
-	int had = wa->backlog_len > 0;
 	int n = 0;
 
 	enter_locked(w, wa);
@@ -130,7 +132,7 @@ static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	wa->backlog_len = (unsigned)nout;
 deliver:
 	deliver_backlog_locked(w, wa);
-	keep_backlog_locked(w, wa, had);
+	pw_backlog_account_locked(w, wa);
 out:
 	leave_locked(w, wa);
 	return n > 0 ? n : 0;
@@ -151,7 +153,7 @@ static int dispatch_idle_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	wa->backlog_len += (unsigned)pw_account_idle_locked(wa, now, periods,
 				&wa->backlog[wa->backlog_head + wa->backlog_len]);
 	deliver_backlog_locked(w, wa);
-	keep_backlog_locked(w, wa, had);
+	pw_backlog_account_locked(w, wa);
 	leave_locked(w, wa);
 	return 0;
 }
@@ -167,7 +169,7 @@ static int deliver_backlogs_locked(pinwatch_watcher *w)
 			continue;
 		enter_locked(w, wa);
 		called += (int)deliver_backlog_locked(w, wa);
-		keep_backlog_locked(w, wa, 1);
+		pw_backlog_account_locked(w, wa);
 		leave_locked(w, wa);
 	}
 	return called;

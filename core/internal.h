@@ -190,6 +190,7 @@ struct pw_watch {
 	/* callback watch: events read, not yet delivered (a stop came first) */
 	struct pinwatch_event backlog[PW_BACKLOG_MAX];
 	unsigned backlog_head, backlog_len;
+	int backlog_counted;      /* counted in the watcher's backlogged */
 	struct pinwatch_watch_stats st;
 	/* event accounting */
 	uint64_t seqno;           /* last seqno given (delivered or lost) */
@@ -300,6 +301,8 @@ PW_HIDDEN int pw_dispatch_once_locked(pinwatch_watcher *w, int timeout_ms);
 /* The epoll token of a watch's idle timer (the watch id with this bit). */
 #define PW_TOKEN_TIMER (1ull << 63)
 #define PW_TOKEN_WAKE UINT64_MAX
+/* Keep w->backlogged in step with whether WA has undelivered events. */
+PW_HIDDEN void pw_backlog_account_locked(pinwatch_watcher *w, struct pw_watch *wa);
 /* Wake the dispatcher out of epoll_wait. */
 PW_HIDDEN void pw_watcher_wake(pinwatch_watcher *w);
 
