@@ -54,7 +54,7 @@ cd "$BUILD"
 timeout 900 make -j"$JOBS" libpinwatch-core.la > "$WORK/fuzz/make.log" 2>&1 ||
 	{ tail -n 40 "$WORK/fuzz/make.log"; exit 1; }
 GPIOD_LIBS=$(sed -n 's/^GPIOD_LIBS = //p' Makefile)
-CFLAGS="-O1 -g -fno-omit-frame-pointer $SAN -fsanitize=fuzzer -include config.h -I$src/include -I$src/tools"
+CFLAGS="-O1 -g -fno-omit-frame-pointer $SAN -fsanitize=fuzzer -include config.h -I$BUILD/include -I$src/tools"
 
 declare -A extra=( [cli]="$src/tools/util.c $src/tools/stim.c" )
 for t in $TARGETS; do
