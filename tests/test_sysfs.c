@@ -346,7 +346,12 @@ static pinwatch_board *open_board(const char *opts)
 {
 	char spec[PATH_MAX + 64];
 	pinwatch_board *b = NULL;
-	snprintf(spec, sizeof(spec), "sysfs:%s%s", root, opts ? opts : "");
+	/* The fake kernel is a thread: under an emulator on a loaded machine
+	 * it may take a while to make an exported line's directory.  A long
+	 * bound costs nothing when it comes at once (tests of the bound
+	 * itself give their own retry_ms). */
+	const char *wait = opts && strstr(opts, "retry_ms=") ? "" : ",retry_ms=20000";
+	snprintf(spec, sizeof(spec), "sysfs:%s%s%s", root, opts ? opts : "", wait);
 	ck_assert_msg(pinwatch_board_open(spec, &b) == 0, "%s: %s", spec, pinwatch_last_error());
 	return b;
 }
