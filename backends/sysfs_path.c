@@ -159,7 +159,9 @@ static int walk_beneath(int rootfd, const char *rel, int follow)
 		snprintf(path, sizeof(path), "%s/%s", target, rest);
 		p = path;
 	}
-	ret = depth ? stack[depth] : fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+	/* The root itself: a descriptor of its own (a dup would share the
+	 * directory's read position, and a second listing would be empty). */
+	ret = depth ? stack[depth] : openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (depth)
 		depth--;    /* handed out: not closed below */
 out:
