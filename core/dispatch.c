@@ -88,6 +88,18 @@ static void leave_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	pw_watch_unref_locked(wa);
 }
 
+/* Call back what the backlog holds, keep the watcher's count of backlogs,
+ * and leave WA: the end of every visit of a watch.  Returns the callbacks
+ * made. */
+static unsigned deliver_and_leave_locked(pinwatch_watcher *w, struct pw_watch *wa)
+{
+	unsigned called = deliver_backlog_locked(w, wa);
+
+	pw_backlog_account_locked(w, wa);
+	leave_locked(w, wa);
+	return called;
+}
+
 static int read_batch(pinwatch_pin *p, struct pw_raw_event *raw)
 {
 	int n;
@@ -131,8 +143,8 @@ static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	wa->backlog_head = 0;
 	wa->backlog_len = (unsigned)nout;
 deliver:
-	deliver_backlog_locked(w, wa);
-	pw_backlog_account_locked(w, wa);
+	deliver_and_leave_locked(w, wa);
+	return n > 0 ? n : 0;
 out:
 	leave_locked(w, wa);
 	return n > 0 ? n : 0;
@@ -142,19 +154,16 @@ out:
  * backlog still holds. */
 static int dispatch_idle_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
-	int had = wa->backlog_len > 0;
 	uint64_t now, periods = pw_idle_expired_locked(wa, &now);
 
 	if (!periods)
 		return 0;
 	enter_locked(w, wa);
-	if (!had)
+	if (!wa->backlog_len)
 		wa->backlog_head = 0;
 	wa->backlog_len += (unsigned)pw_account_idle_locked(wa, now, periods,
 				&wa->backlog[wa->backlog_head + wa->backlog_len]);
-	deliver_backlog_locked(w, wa);
-	pw_backlog_account_locked(w, wa);
-	leave_locked(w, wa);
+	deliver_and_leave_locked(w, wa);
 	return 0;
 }
 
@@ -168,9 +177,7 @@ static int deliver_backlogs_locked(pinwatch_watcher *w)
 		if (!wa || !wa->backlog_len)
 			continue;
 		enter_locked(w, wa);
-		called += (int)deliver_backlog_locked(w, wa);
-		pw_backlog_account_locked(w, wa);
-		leave_locked(w, wa);
+		called += (int)deliver_and_leave_locked(w, wa);
 	}
 	return called;
 }

@@ -220,9 +220,8 @@ PINWATCH_API int pinwatch_watcher_dispatch(pinwatch_watcher *w, int timeout_ms)
 		return pw_errorf(-EINVAL, "watcher dispatch: not an open watcher");
 	}
 	if (w->worker_state != PW_WORKER_NONE || w->dispatcher) {
-		const char *why = pw_watcher_is_mine_locked(w) ? "called from inside one of its own callbacks"
-				  : w->worker_state != PW_WORKER_NONE ? "the watcher's own worker is running"
-				  : "another thread is dispatching";
+		const char *why = w->worker_state != PW_WORKER_NONE && !pw_watcher_is_mine_locked(w)
+				  ? "the watcher's own worker is running" : who_dispatches(w);
 		pw_unlock();
 		return pw_errorf(-EBUSY, "watcher dispatch: %s", why);
 	}
