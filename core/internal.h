@@ -190,6 +190,9 @@ struct pw_watch {
 	/* callback watch: events read, not yet delivered (a stop came first) */
 	struct pinwatch_event backlog[PW_BACKLOG_MAX];
 	unsigned backlog_head, backlog_len;
+	/* Of the backlog, the events handed to the callback so far by the
+	 * dispatcher's current unlocked run (atomic: stats read it). */
+	unsigned flight;
 	int backlog_counted;      /* counted in the watcher's backlogged */
 	struct pinwatch_watch_stats st;
 	/* event accounting */
@@ -201,6 +204,20 @@ struct pw_watch {
 	uint64_t deb_ts;          /* when it was accepted */
 	int timerfd;              /* the idle watchdog's timer (real clock), -1: none */
 };
+
+/* An event that counts in stats.delivered when handed over (edges; error
+ * and idle reports do not). */
+static inline int pw_event_is_delivery(const struct pinwatch_event *ev)
+{
+	return ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING;
+}
+
+/* The closing/stopping flags of watches and watchers are written with the
+ * core lock held and read by the dispatcher between callbacks without it. */
+static inline void pw_flag_set(int *flag, int value)
+{
+	__atomic_store_n(flag, value, __ATOMIC_RELAXED);
+}
 
 /* A watch is in epoll (and so may be dispatched) until it closes or faults. */
 static inline int pw_watch_active(const struct pw_watch *wa)

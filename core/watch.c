@@ -164,7 +164,7 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 	if (ret < 0) {
 		/* Nothing to disable: undo the links ourselves. */
 		if (!wa->closing) {
-			wa->closing = 1;
+			pw_flag_set(&wa->closing, 1);
 			pw_slots_remove_locked(w, wa);
 		}
 		if (wa->pin) {
@@ -297,7 +297,12 @@ PINWATCH_API int pinwatch_watch_stats(pinwatch_watcher *w, pinwatch_watch_id id,
 	struct pw_watch *wa = pw_slots_find_locked(w, id);
 	if (wa) {
 		*out = wa->st;
-		out->queued = wa->queue.len + wa->backlog_len;
+		/* the dispatcher's unlocked run has handed over `flight` */
+		unsigned flight = __atomic_load_n(&wa->flight, __ATOMIC_RELAXED);
+		for (unsigned i = 0; i < flight; i++)
+			if (pw_event_is_delivery(&wa->backlog[wa->backlog_head + i]))
+				out->delivered++;
+		out->queued = wa->queue.len + (wa->backlog_len > flight ? wa->backlog_len - flight : 0);
 		out->loss_seen = wa->loss_seen;
 	}
 	pw_unlock();
