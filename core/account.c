@@ -114,8 +114,8 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 		if (ev == &qev)
 			queue_locked(wa, ev);
 	}
-	if (wa->queue.len != queued_before)
-		pthread_cond_broadcast(&wa->cv);   /* once per batch */
+	if (wa->queue.len != queued_before && wa->readers)
+		pthread_cond_broadcast(&wa->cv);   /* once per batch, if anyone waits */
 	return nout;
 }
 
@@ -126,7 +126,8 @@ static size_t report_locked(struct pw_watch *wa, const struct pinwatch_event *ev
 {
 	if (wa->cfg.queue_size) {
 		pw_queue_push(&wa->queue, ev, reserve);
-		pthread_cond_broadcast(&wa->cv);
+		if (wa->readers)
+			pthread_cond_broadcast(&wa->cv);
 		return 0;
 	}
 	if (wa->cfg.callback) {

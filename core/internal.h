@@ -186,6 +186,7 @@ struct pw_watch {
 	int refs;
 	unsigned stalls;          /* consecutive reads that failed with EINTR/EAGAIN */
 	pthread_cond_t cv;        /* queue readers */
+	unsigned readers;         /* threads waiting on cv (no broadcast to nobody) */
 	struct pw_queue queue;
 	/* callback watch: events read, not yet delivered (a stop came first) */
 	struct pinwatch_event backlog[PW_BACKLOG_MAX];

@@ -268,7 +268,10 @@ PINWATCH_API int pinwatch_watch_read(pinwatch_watcher *w, pinwatch_watch_id id,
 	/* Nothing blocks forever unless asked to: a closed watch wakes its
 	 * readers, a faulted one returns its error once the queue is empty. */
 	while (!wa->queue.len && !wa->closing && !wa->st.error && timeout_ms != 0) {
-		if (pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT)
+		wa->readers++;
+		int timed_out = pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT;
+		wa->readers--;
+		if (timed_out)
 			break;
 	}
 	if (wa->queue.len)

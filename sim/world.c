@@ -250,17 +250,14 @@ void pw_sim_ring_free(struct sim_ring *r)
 size_t pw_sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n)
 {
 	size_t k = n < r->len ? n : r->len;
-	if (!k)
-		return 0;
-	size_t first = k < r->cap - r->head ? k : r->cap - r->head;
+	unsigned h = r->head;
 
-	/* at most two pieces: up to the end of the buffer, then from its start
-	 * (a loop: memcpy's call costs more than the copy for a few events) */
-	for (size_t i = 0; i < first; i++)
-		ev[i] = r->ev[r->head + i];
-	for (size_t i = first; i < k; i++)
-		ev[i] = r->ev[i - first];
-	r->head = ring_slot(r, (unsigned)k);   /* k <= cap */
+	for (size_t i = 0; i < k; i++) {
+		ev[i] = r->ev[h];
+		if (++h == r->cap)   /* a compare, not a division, per event */
+			h = 0;
+	}
+	r->head = h;
 	r->len -= (unsigned)k;
 	return k;
 }
