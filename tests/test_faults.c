@@ -13,8 +13,7 @@
  *    no longer wakes for it;
  *  - a transient read error (EINTR, EAGAIN) is retried; one that never ends
  *    is reported after a bounded number of reads (the contract of
- *    core/watcher.c, DESIGN.md "Teardown": built as test-faults-pending until
- *    that contract is merged, see below);
+ *    core/dispatch.c, docs/guarantees.md);
  *  - bounded work: counted in dispatch calls, never timed;
  *  - descriptors and threads are back at their baseline after close.
  */
@@ -413,8 +412,7 @@ static void run_case(int idx)
 	ck_assert_int_le(tu_threads_settle(base_threads), base_threads);
 }
 
-/* The matrix is indexed densely; the pending build maps its own indices to
- * the pending cases. */
+/* The loop test's index _i runs over the cases the matrix has. */
 static int case_list[MATRIX];
 static int num_cases;
 
