@@ -45,8 +45,8 @@ START_TEST(t_idle_virtual_exact)
 		cfg.queue_size = 16;
 	}
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_advance(b, 250 * MS), 0);
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);
 	ck_assert_int_eq(pinwatch_sim_advance(b, 100 * MS), 0);
@@ -58,7 +58,7 @@ START_TEST(t_idle_virtual_exact)
 		n = pinwatch_watch_read(w, id, ev, 16, 0);
 	}
 	struct pinwatch_watch_stats st;
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	ck_assert_uint_eq(st.idle, 3);
 	ck_assert_uint_eq(st.rising, 1);
 	ck_assert_uint_eq(st.delivered, 1);   /* idle events are not edges */
@@ -97,10 +97,10 @@ START_TEST(t_idle_real_clock)
 	struct pinwatch_watch_config cfg = { .callback = seen_cb, .ctx = &s, .idle_ns = 20 * MS };
 	int fds = tu_count_fds();
 
-	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25", &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	b = board_or_fail("sim:aria-g25");
+	p = pin_or_fail(b, "N3", NULL);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 	for (int i = 0; i < 5000 && __atomic_load_n(&s.n, __ATOMIC_SEQ_CST) < 2; i++)
 		tu_sleep_ms(1);
@@ -110,7 +110,7 @@ START_TEST(t_idle_real_clock)
 	ck_assert_int_eq(s.ev[1].edge, PINWATCH_EVENT_IDLE);
 	ck_assert_uint_gt(s.ev[1].timestamp_ns, s.ev[0].timestamp_ns);
 	struct pinwatch_watch_stats st;
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	uint64_t periods = 0;   /* each event reports 1 period, more if read late */
 	for (int i = 0; i < s.n && i < 16; i++) {
 		ck_assert_int_ge(s.ev[i].value, 1);
@@ -139,12 +139,12 @@ START_TEST(t_idle_many_periods_counted)
 	struct pinwatch_event ev[4];
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_advance(b, 10000000000ull), 0);   /* 10^7 periods */
 	drain(w);
 	struct pinwatch_watch_stats st;
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	ck_assert_uint_eq(st.idle, 10000000);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 0), 1);
 	ck_assert_int_eq(ev[0].edge, PINWATCH_EVENT_IDLE);

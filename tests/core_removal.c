@@ -48,8 +48,8 @@ START_TEST(t_remove_waits_for_callback)
 	pthread_t t;
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&h.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(h.w, p, &cfg, &h.id), 0);
+	h.w = watcher_or_fail();
+	h.id = watch_or_fail(h.w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(h.w), 0);
 	toggle(b, "N3", 1);
 	ck_assert(tu_wait_flag(&h.entered, 10000));
@@ -99,8 +99,8 @@ START_TEST(t_close_and_free_wait_for_callback)
 	pthread_t t;
 
 	open_board_pin(&b, "N3", &f.p);
-	ck_assert_int_eq(pinwatch_watcher_new(&f.h.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(f.h.w, f.p, &cfg, &f.h.id), 0);
+	f.h.w = watcher_or_fail();
+	f.h.id = watch_or_fail(f.h.w, f.p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(f.h.w), 0);
 	toggle(b, "N3", 1);
 	ck_assert(tu_wait_flag(&f.h.entered, 10000));
@@ -152,8 +152,8 @@ START_TEST(t_release_from_own_callback_dispatch)
 	struct pinwatch_watch_config cfg = { .callback = self_cb, .ctx = &s };
 
 	open_board_pin(&b, "N3", &s.p);
-	ck_assert_int_eq(pinwatch_watcher_new(&s.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(s.w, s.p, &cfg, &s.id), 0);
+	s.w = watcher_or_fail();
+	s.id = watch_or_fail(s.w, s.p, &cfg);
 	toggle(b, "N3", 5);
 	if (_i == 2) {
 		ck_assert_int_ge(pinwatch_watcher_dispatch(s.w, 0), 1);
@@ -183,8 +183,8 @@ START_TEST(t_release_from_own_callback_worker)
 	struct pinwatch_watch_config cfg = { .callback = self_cb, .ctx = &s };
 
 	open_board_pin(&b, "N3", &s.p);
-	ck_assert_int_eq(pinwatch_watcher_new(&s.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(s.w, s.p, &cfg, &s.id), 0);
+	s.w = watcher_or_fail();
+	s.id = watch_or_fail(s.w, s.p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(s.w), 0);
 	toggle(b, "N3", 5);
 	ck_assert(tu_wait_flag(&s.calls, 10000));
@@ -248,12 +248,12 @@ START_TEST(t_remove_other_in_same_batch)
 	struct pinwatch_watch_config c0 = { .callback = pair_cb0, .ctx = &pr };
 	struct pinwatch_watch_config c1 = { .callback = pair_cb1, .ctx = &pr };
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p0), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N4", NULL, &p1), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&pr.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(pr.w, p0, &c0, &pr.ids[0]), 0);
-	ck_assert_int_eq(pinwatch_watch_add(pr.w, p1, &c1, &pr.ids[1]), 0);
+	b = board_or_fail(VBOARD);
+	p0 = pin_or_fail(b, "N3", NULL);
+	p1 = pin_or_fail(b, "N4", NULL);
+	pr.w = watcher_or_fail();
+	pr.ids[0] = watch_or_fail(pr.w, p0, &c0);
+	pr.ids[1] = watch_or_fail(pr.w, p1, &c1);
 	toggle(b, "N3", 1);
 	toggle(b, "N4", 1);
 	drain(pr.w);
@@ -285,7 +285,7 @@ START_TEST(t_stop_prompt_idempotent)
 	pinwatch_watcher *w;
 	pthread_t t[4];
 
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	w = watcher_or_fail();
 	ck_assert_int_eq(pinwatch_watcher_stop(w), 0);  /* never started */
 	for (int round = 0; round < 50; round++) {
 		ck_assert_int_eq(pinwatch_watcher_start(w), 0);
@@ -310,16 +310,15 @@ START_TEST(t_free_joins_worker)
 	pinwatch_board *b;
 	pinwatch_pin *p;
 	pinwatch_watcher *w;
-	pinwatch_watch_id id;
 	int hits = 0;
 	struct pinwatch_watch_config cfg = { .callback = count_cb, .ctx = &hits };
 	struct pinwatch_sim_pulse pulse = { .period_ns = 20000 };
 	unsigned gen;
 
 	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25", &b), 0);  /* real time */
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	p = pin_or_fail(b, "N3", NULL);
+	w = watcher_or_fail();
+	watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_pulse(b, "N3", &pulse, &gen), 0);
 	int with_generator = tu_count_threads();
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);

@@ -76,12 +76,11 @@ START_TEST(t_pin_close_races_watcher_free)
 		pinwatch_board *b;
 		struct gate g = { 0 };
 		struct pinwatch_watch_config cfg = { .callback = gate_cb, .ctx = &g };
-		pinwatch_watch_id id;
 		pthread_t closer, freer;
 
 		open_board_pin(&b, "N3", &g.p);
-		ck_assert_int_eq(pinwatch_watcher_new(&g.w), 0);
-		ck_assert_int_eq(pinwatch_watch_add(g.w, g.p, &cfg, &id), 0);
+		g.w = watcher_or_fail();
+		watch_or_fail(g.w, g.p, &cfg);
 		if (_i == 1)
 			g.inside = free_own_watcher;
 		ck_assert_int_eq(pinwatch_watcher_start(g.w), 0);
@@ -147,14 +146,14 @@ static void ring_run(int n)
 	struct ring_ctx ctx[MAX_RING];
 
 	ck_assert_int_eq(pthread_barrier_init(&r.all_in, NULL, (unsigned)n), 0);
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &r.b), 0);
+	r.b = board_or_fail(VBOARD);
 	for (int k = 0; k < n; k++) {
 		ctx[k] = (struct ring_ctx){ &r, k };
 		struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_RISING,
 						     .callback = ring_cb, .ctx = &ctx[k] };
-		ck_assert_int_eq(pinwatch_pin_open(r.b, names[k], NULL, &r.p[k]), 0);
-		ck_assert_int_eq(pinwatch_watcher_new(&r.w[k]), 0);
-		ck_assert_int_eq(pinwatch_watch_add(r.w[k], r.p[k], &cfg, &r.id[k]), 0);
+		r.p[k] = pin_or_fail(r.b, names[k], NULL);
+		r.w[k] = watcher_or_fail();
+		r.id[k] = watch_or_fail(r.w[k], r.p[k], &cfg);
 	}
 	r.armed = 1;
 	for (int k = 0; k < n; k++)
@@ -269,11 +268,11 @@ START_TEST(t_stop_and_free_are_prompt)
 	struct slow s = { .hold = 1 };
 	struct pinwatch_watch_config cfg = { .callback = slow_cb, .ctx = &s, .event_buffer = 256 };
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	b = board_or_fail(VBOARD);
+	w = watcher_or_fail();
 	for (int i = 0; i < LINES; i++) {
-		ck_assert_int_eq(pinwatch_pin_open(b, names[i], NULL, &p[i]), 0);
-		ck_assert_int_eq(pinwatch_watch_add(w, p[i], &cfg, &id[i]), 0);
+		p[i] = pin_or_fail(b, names[i], NULL);
+		id[i] = watch_or_fail(w, p[i], &cfg);
 		toggle(b, names[i], EDGES / 2);
 	}
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
@@ -291,7 +290,7 @@ START_TEST(t_stop_and_free_are_prompt)
 		uint64_t delivered = 0, queued = 0, lost = 0;
 		struct pinwatch_watch_stats st;
 		for (int i = 0; i < LINES; i++) {
-			ck_assert_int_eq(pinwatch_watch_stats(w, id[i], &st), 0);
+			st = stats_or_fail(w, id[i]);
 			delivered += st.delivered;
 			queued += st.queued;
 			lost += st.lost;
@@ -307,7 +306,7 @@ START_TEST(t_stop_and_free_are_prompt)
 		ck_assert_int_eq(s.calls, LINES * EDGES);
 		delivered = 0;
 		for (int i = 0; i < LINES; i++) {
-			ck_assert_int_eq(pinwatch_watch_stats(w, id[i], &st), 0);
+			st = stats_or_fail(w, id[i]);
 			delivered += st.delivered;
 			ck_assert_uint_eq(st.queued, 0);
 			ck_assert_uint_eq(st.lost, 0);
@@ -360,8 +359,8 @@ START_TEST(t_persistent_transient_error_disables)
 		f.error = EAGAIN;
 	}
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
 	toggle(b, "N3", 1);
 	struct pinwatch_watch_stats st = { 0 };
@@ -369,7 +368,7 @@ START_TEST(t_persistent_transient_error_disables)
 	while (dispatches < 1000) {
 		ck_assert_int_ge(pinwatch_watcher_dispatch(w, 0), 0);
 		dispatches++;
-		ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+		st = stats_or_fail(w, id);
 		if (st.error)
 			break;
 	}
@@ -402,8 +401,8 @@ START_TEST(t_bad_timeouts_refused)
 	struct pinwatch_event ev[2];
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_dispatch(w, -2), -EINVAL);
 	ck_assert_ptr_ne(strstr(pinwatch_last_error(), "timeout -2 ms"), NULL);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 2, -5), -EINVAL);
@@ -431,7 +430,7 @@ START_TEST(t_pulse_wait_ends_on_stop)
 	struct pinwatch_sim_pulse slow = { .period_ns = 1000000000, .count = 100 };
 	pthread_t t;
 
-	ck_assert_int_eq(pinwatch_board_open(_i ? VBOARD : "sim:aria-g25", &wt.b), 0);
+	wt.b = board_or_fail(_i ? VBOARD : "sim:aria-g25");
 	ck_assert_int_eq(pinwatch_sim_pulse(wt.b, "N3", &slow, &wt.gen), 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, pulse_waiter, &wt), 0);
 	tu_sleep_ms(50);   /* let it wait (never asserted) */
