@@ -26,57 +26,14 @@
 #include "backend.h"
 #include "counter.h"
 #include "pinwatch.h"
+#include "fake_tree.h"
 #include "testutil.h"
-
-static char base_dir[128];
-static char root[256];   /* this test's fake "/" */
 
 /* ------------------------------------------------------------ fake trees */
 
-static void put(const char *rel, const char *text)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
-
-static const char *get(const char *rel)
-{
-	static char buf[128];
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "(missing)";
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-static void mkdir_p(const char *rel)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	mkdir(path, 0755);
-}
-
 static void fake_root(void)
 {
-	snprintf(root, sizeof(root), "%s/tXXXXXX", base_dir);
-	ck_assert(mkdtemp(root) != NULL);
+	new_root();
 	mkdir_p("sys/bus/counter/devices");
 	mkdir_p("dev");
 }
@@ -95,12 +52,12 @@ static void fake_counter(unsigned n, const char *name, unsigned ncounts)
 	ck_assert_int_eq(symlink(target, link), 0);
 	snprintf(rel, sizeof(rel), "sys/bus/counter/devices/counter%u/name", n);
 	snprintf(text, sizeof(text), "%s\n", name);
-	put(rel, text);
+	put(rel, text, 0644);
 	for (unsigned c = 0; c < ncounts; c++) {
 		char d[96];
 		snprintf(d, sizeof(d), "sys/bus/counter/devices/counter%u/count%u", n, c);
 		mkdir_p(d);
-#define ATTR(file, val) do { snprintf(rel, sizeof(rel), "%s/" file, d); put(rel, val); } while (0)
+#define ATTR(file, val) do { snprintf(rel, sizeof(rel), "%s/" file, d); put(rel, val, 0644); } while (0)
 		ATTR("count", "0\n");
 		ATTR("name", "Channel 0 Count\n");
 		ATTR("function", "increase\n");
@@ -115,18 +72,7 @@ static void set_count(unsigned long long v)
 {
 	char text[32];
 	snprintf(text, sizeof(text), "%llu\n", v);
-	put("sys/bus/counter/devices/counter0/count0/count", text);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-static void rm_tree(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	put("sys/bus/counter/devices/counter0/count0/count", text, 0644);
 }
 
 static pinwatch_board *open_board(const char *extra)
@@ -415,7 +361,7 @@ START_TEST(count_functions_refused)
 	fake_counter(0, "meter-n3", 1);
 	char rel[128];
 	snprintf(rel, sizeof(rel), "sys/bus/counter/devices/counter0/count0/%s", cases[_i].file);
-	put(rel, cases[_i].text);
+	put(rel, cases[_i].text, 0644);
 	pinwatch_board *b = open_board("");
 	pinwatch_pin *p;
 	pinwatch_watcher *w;
@@ -507,7 +453,7 @@ START_TEST(counts_from_where_it_starts)
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
 	set_count(1234);
-	put("sys/bus/counter/devices/counter0/count0/enable", "1\n");
+	put("sys/bus/counter/devices/counter0/count0/enable", "1\n", 0644);
 	r.b = open_board("");
 	ck_assert_int_eq(pinwatch_pin_open(r.b, "meter-n3", NULL, &r.p), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&r.w), 0);
@@ -564,7 +510,7 @@ START_TEST(ceiling_sets_the_modulus)
 
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
-	put("sys/bus/counter/devices/counter0/count0/ceiling", "9999\n");
+	put("sys/bus/counter/devices/counter0/count0/ceiling", "9999\n", 0644);
 	set_count(9990);
 	r.b = open_board("");
 	ck_assert_int_eq(pinwatch_pin_open(r.b, "meter-n3", NULL, &r.p), 0);
@@ -704,7 +650,7 @@ START_TEST(per_event_needs_the_chardev)
 	ck_assert_int_eq(pw_backend_counter.edges_enable(line, &ec, &fd), -EOPNOTSUPP);
 	ck_assert_int_eq(fd, -1);
 	/* a regular file is not the counter character device */
-	put("dev/counter0", "");
+	put("dev/counter0", "", 0644);
 	ck_assert_int_eq(pw_backend_counter.edges_enable(line, &ec, &fd), -EOPNOTSUPP);
 	ck_assert_int_eq(fd, -1);
 	ck_assert_str_eq(get("sys/bus/counter/devices/counter0/count0/enable"), "0");

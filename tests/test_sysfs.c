@@ -33,77 +33,16 @@
 #include "backend.h"
 #include "pinwatch.h"
 #include "sysfs.h"
+#include "fake_tree.h"
 #include "testutil.h"
 
-static char base_dir[128];        /* made in main(), removed after the run */
-static char root[256];            /* this test's fake /sys/class/gpio */
-
 /* ------------------------------------------------------------ fake trees */
-
-static void put(const char *rel, const char *text, mode_t mode)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	fchmod(fd, mode);
-	close(fd);
-}
-
-/* The contents of a file of the tree, without the newline ("" if none). */
-static const char *get(const char *rel)
-{
-	static char buf[256];
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	buf[0] = '\0';
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "(missing)";
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-static int exists(const char *rel)
-{
-	char path[PATH_MAX];
-	struct stat sb;
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	return lstat(path, &sb) == 0;
-}
-
-static void mkdir_p(const char *rel)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	mkdir(path, 0755);
-}
-
-static void link_to(const char *rel, const char *target)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	ck_assert_msg(symlink(target, path) == 0, "symlink %s: %s", path, strerror(errno));
-}
 
 /* A fresh root with export and unexport, writable by anyone (the
  * permission test runs its board as nobody). */
 static void fake_root(void)
 {
-	snprintf(root, sizeof(root), "%s/tXXXXXX", base_dir);
-	ck_assert(mkdtemp(root) != NULL);
+	new_root();
 	chmod(root, 0755);
 	put("export", "", 0666);
 	put("unexport", "", 0666);
@@ -181,16 +120,6 @@ static int line_dir(const char *name, const char *devlink, mode_t mode)
 			return -1;
 	}
 	return rename(tmp, fin);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void rm_tree(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ----------------------------------------------------------- fake kernel */
