@@ -69,15 +69,13 @@ END_TEST
 /* Events carry the right pin, watch, edge, value and a seqno from 1. */
 START_TEST(t_event_fields)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .queue_size = 16 };
 	struct pinwatch_event ev[16];
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);
@@ -96,9 +94,6 @@ START_TEST(t_event_fields)
 	ck_assert_uint_eq(ev[1].timestamp_ns, 1500);
 	ck_assert_uint_eq(ev[1].seqno, 2);
 	ck_assert_int_eq(pinwatch_board_clock(b), PINWATCH_CLOCK_VIRTUAL);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -106,15 +101,13 @@ END_TEST
 START_TEST(t_edge_filter)
 {
 	static const int edges[] = { PINWATCH_EDGE_RISING, PINWATCH_EDGE_FALLING, PINWATCH_EDGE_BOTH };
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .edges = edges[_i] };
 	struct pinwatch_watch_stats st;
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	id = watch_or_fail(w, p, &cfg);
 	for (int i = 0; i < 10; i++) {
 		toggle(b, "N3", 3);
@@ -125,9 +118,6 @@ START_TEST(t_edge_filter)
 	ck_assert_uint_eq(st.falling, edges[_i] & PINWATCH_EDGE_FALLING ? 30 : 0);
 	ck_assert_uint_eq(st.delivered, st.rising + st.falling);  /* counters only */
 	ck_assert_uint_eq(st.lost, 0);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -196,21 +186,16 @@ END_TEST
 /* A pointer context is passed as is (the caller owns it). */
 START_TEST(t_pointer_context)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	struct seen s = { .value = 0 };
 	struct pinwatch_watch_config cfg = { .callback = ctx_cb, .ctx = &s };
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	watch_or_fail(w, p, &cfg);
 	toggle(b, "N3", 4);
 	drain(w);
 	ck_assert_int_eq(s.value, 8);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -218,9 +203,9 @@ END_TEST
  * every edge of a 1 kHz train gives exactly one edge per real edge. */
 START_TEST(t_debounce_bounce)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .debounce_ns = 100000 };
 	struct pinwatch_sim_pulse pulse = {
@@ -229,8 +214,6 @@ START_TEST(t_debounce_bounce)
 	struct pinwatch_watch_stats st;
 	unsigned gen;
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_pulse(b, "N3", &pulse, &gen), 0);
 	for (int i = 0; i < 1000; i++) {
@@ -242,9 +225,6 @@ START_TEST(t_debounce_bounce)
 	ck_assert_uint_eq(st.falling, 1000);
 	ck_assert_uint_eq(st.filtered, 2000 * 6);
 	ck_assert_uint_eq(st.lost, 0);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -252,15 +232,13 @@ END_TEST
  * a timeout, and returns 0 when nothing came. */
 START_TEST(t_queue_read_timeout)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .queue_size = 4 };
 	struct pinwatch_event ev[4];
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 0), 0);
@@ -268,9 +246,6 @@ START_TEST(t_queue_read_timeout)
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 10000), 1);
 	ck_assert_int_eq(ev[0].edge, PINWATCH_EDGE_RISING);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -314,14 +289,12 @@ END_TEST
  * pending, and dispatch handles it. */
 START_TEST(t_fd_in_poll_loop)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	int hits = 0;
 	struct pinwatch_watch_config cfg = { .callback = count_cb, .ctx = &hits };
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	watch_or_fail(w, p, &cfg);
 	struct pollfd pfd = { .fd = pinwatch_watcher_fd(w), .events = POLLIN };
 	ck_assert_int_ge(pfd.fd, 0);
@@ -331,9 +304,6 @@ START_TEST(t_fd_in_poll_loop)
 	ck_assert_int_eq(pinwatch_watcher_dispatch(w, 0), 1);
 	ck_assert_int_eq(hits, 1);
 	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -430,16 +400,20 @@ Suite *core_events_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_unread_queue_bounded);
-	tcase_add_test(tc, t_event_fields);
-	tcase_add_loop_test(tc, t_edge_filter, 0, 3);
 	tcase_add_test(tc, t_copied_context);
-	tcase_add_test(tc, t_pointer_context);
-	tcase_add_test(tc, t_debounce_bounce);
-	tcase_add_test(tc, t_queue_read_timeout);
 	tcase_add_test(tc, t_blocked_reader_woken_by_remove);
-	tcase_add_test(tc, t_fd_in_poll_loop);
 	tcase_add_test(tc, t_source_overflow_counted);
 	tcase_add_test(tc, t_inferred_loss);
 	suite_add_tcase(s, tc);
+	TCase *one = tcase_create("events, one pin");
+	tcase_add_checked_fixture(one, one_pin_setup, one_pin_teardown);
+	tcase_set_timeout(one, 60);
+	tcase_add_test(one, t_event_fields);
+	tcase_add_loop_test(one, t_edge_filter, 0, 3);
+	tcase_add_test(one, t_pointer_context);
+	tcase_add_test(one, t_debounce_bounce);
+	tcase_add_test(one, t_queue_read_timeout);
+	tcase_add_test(one, t_fd_in_poll_loop);
+	suite_add_tcase(s, one);
 	return s;
 }

@@ -195,16 +195,14 @@ END_TEST
 /* A faulted descriptor leaves epoll: the loop does not spin on it. */
 START_TEST(t_dead_fd_leaves_epoll)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_event ev[4];
 	struct pinwatch_sim_fault f = { .kind = PINWATCH_SIM_FAULT_BANK_GONE, .bank = 2 };
 	struct pinwatch_watch_config cfg = { .queue_size = 4 };
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
 	drain(w);
@@ -217,9 +215,6 @@ START_TEST(t_dead_fd_leaves_epoll)
 	struct pinwatch_watch_stats st;
 	st = stats_or_fail(w, id);
 	ck_assert_int_eq(st.error, -ENODEV);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -234,7 +229,11 @@ Suite *core_fds_suite(void)
 	tcase_add_test(tc, t_cycles_leave_no_trace);
 	tcase_add_test(tc, t_watched_fd_survives_churn);
 	tcase_add_test(tc, t_fd_closed_exactly_once);
-	tcase_add_test(tc, t_dead_fd_leaves_epoll);
 	suite_add_tcase(s, tc);
+	TCase *one = tcase_create("fds, one pin");
+	tcase_add_checked_fixture(one, one_pin_setup, one_pin_teardown);
+	tcase_set_timeout(one, 120);
+	tcase_add_test(one, t_dead_fd_leaves_epoll);
+	suite_add_tcase(s, one);
 	return s;
 }

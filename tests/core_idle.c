@@ -151,15 +151,13 @@ END_TEST
  * whatever the queue or the line's buffer can hold. */
 START_TEST(t_idle_many_periods_counted)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .idle_ns = 1000, .queue_size = 2, .event_buffer = 16 };
 	struct pinwatch_event ev[4];
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_advance(b, 10000000000ull), 0);   /* 10^7 periods */
 	drain(w);
@@ -173,9 +171,6 @@ START_TEST(t_idle_many_periods_counted)
 	/* the end of the clock: no spin either */
 	ck_assert_int_eq(pinwatch_sim_advance(b, UINT64_MAX - 20000000000ull), 0);
 	drain(w);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -188,7 +183,10 @@ Suite *core_idle_suite(void)
 	tcase_add_test(tc, t_idle_virtual_exact_queue);
 	tcase_add_test(tc, t_idle_virtual_exact_counters);
 	tcase_add_test(tc, t_idle_real_clock);
-	tcase_add_test(tc, t_idle_many_periods_counted);
 	suite_add_tcase(s, tc);
+	TCase *one = tcase_create("idle, one pin");
+	tcase_add_checked_fixture(one, one_pin_setup, one_pin_teardown);
+	tcase_add_test(one, t_idle_many_periods_counted);
+	suite_add_tcase(s, one);
 	return s;
 }

@@ -440,23 +440,17 @@ END_TEST
 /* Timeouts below -1 are not "forever": refused, never a wait. */
 START_TEST(t_bad_timeouts_refused)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .queue_size = 4 };
 	struct pinwatch_event ev[2];
 
-	open_board_pin(&b, "N3", &p);
-	w = watcher_or_fail();
 	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_dispatch(w, -2), -EINVAL);
 	ck_assert_ptr_ne(strstr(pinwatch_last_error(), "timeout -2 ms"), NULL);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 2, -5), -EINVAL);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 2, INT32_MIN), -EINVAL);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -515,9 +509,13 @@ Suite *core_teardown_suite(void)
 	tcase_add_test(tc, t_persistent_transient_error_disables_eintr_counters);
 	tcase_add_test(tc, t_persistent_transient_error_disables_eagain_callback);
 	tcase_add_test(tc, t_persistent_transient_error_disables_eagain_counters);
-	tcase_add_test(tc, t_bad_timeouts_refused);
 	tcase_add_test(tc, t_pulse_wait_ends_on_stop_real_clock);
 	tcase_add_test(tc, t_pulse_wait_ends_on_stop_virtual_clock);
 	suite_add_tcase(s, tc);
+	TCase *one = tcase_create("teardown, one pin");
+	tcase_add_checked_fixture(one, one_pin_setup, one_pin_teardown);
+	tcase_set_timeout(one, 60);
+	tcase_add_test(one, t_bad_timeouts_refused);
+	suite_add_tcase(s, one);
 	return s;
 }

@@ -63,6 +63,22 @@ void open_board_pin(pinwatch_board **b, const char *name, pinwatch_pin **p)
 	*p = pin_or_fail(*b, name, NULL);
 }
 
+struct one_pin_fixture fx;
+
+void one_pin_setup(void)
+{
+	open_board_pin(&fx.board, "N3", &fx.pin);
+	fx.watcher = watcher_or_fail();
+}
+
+void one_pin_teardown(void)
+{
+	pinwatch_watcher_free(fx.watcher);
+	pinwatch_pin_close(fx.pin);
+	pinwatch_board_close(fx.board);
+	fx = (struct one_pin_fixture){ 0 };
+}
+
 void toggle(pinwatch_board *b, const char *name, int n)
 {
 	for (int i = 0; i < n; i++) {

@@ -39,6 +39,18 @@ void prime(pinwatch_board *b, pinwatch_watcher *w, const char *name);
 /* Everything queued on a queue watch, without waiting. */
 size_t take(pinwatch_watcher *w, pinwatch_watch_id id, struct pinwatch_event *ev, size_t max);
 
+/* The Check fixture of a test on one input: VBOARD, its input pin N3 and
+ * a caller-driven watcher, opened before the test and closed after it
+ * (tcase_add_checked_fixture(tc, one_pin_setup, one_pin_teardown)). */
+struct one_pin_fixture {
+	pinwatch_board *board;
+	pinwatch_pin *pin;
+	pinwatch_watcher *watcher;
+};
+extern struct one_pin_fixture fx;
+void one_pin_setup(void);
+void one_pin_teardown(void);
+
 /* A callback that counts, atomically, into *(int *)ctx. */
 void count_cb(const struct pinwatch_event *ev, void *ctx);
 /* strstr as a truth value, for messages. */
