@@ -26,7 +26,7 @@ static int inject(pinwatch_board *b, int kind, int op, unsigned nth, int error,
 	return pinwatch_sim_fault(b, &f);
 }
 
-START_TEST(test_fault_request_nth)
+START_TEST(t_fault_request_nth)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p[3] = { NULL };
@@ -44,7 +44,7 @@ START_TEST(test_fault_request_nth)
 }
 END_TEST
 
-START_TEST(test_fault_pin_every_and_clear)
+START_TEST(t_fault_pin_every_and_clear)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	struct pinwatch_pin_config oc = { .direction = PINWATCH_DIR_OUTPUT };
@@ -75,7 +75,7 @@ START_TEST(test_fault_pin_every_and_clear)
 }
 END_TEST
 
-START_TEST(test_fault_edges_and_read)
+START_TEST(t_fault_edges_and_read)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p = input_or_fail(b, "N3");
@@ -105,7 +105,7 @@ START_TEST(test_fault_edges_and_read)
 }
 END_TEST
 
-START_TEST(test_fault_short_read_and_eintr)
+START_TEST(t_fault_short_read_and_eintr)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p = input_or_fail(b, "N3");
@@ -138,7 +138,7 @@ START_TEST(test_fault_short_read_and_eintr)
 }
 END_TEST
 
-START_TEST(test_fault_bank_gone)
+START_TEST(t_fault_bank_gone)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p = input_or_fail(b, "N3");        /* pioC */
@@ -193,7 +193,7 @@ START_TEST(test_fault_bank_gone)
 }
 END_TEST
 
-START_TEST(test_fault_validation)
+START_TEST(t_fault_validation)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	struct pinwatch_sim_fault f = { .kind = 99 };
@@ -224,11 +224,11 @@ void sim_fault_tcases(Suite *s)
 {
 	TCase *fault = tcase_create("faults");
 
-	tcase_add_test(fault, test_fault_request_nth);
-	tcase_add_test(fault, test_fault_pin_every_and_clear);
-	tcase_add_test(fault, test_fault_edges_and_read);
-	tcase_add_test(fault, test_fault_short_read_and_eintr);
-	tcase_add_test(fault, test_fault_bank_gone);
-	tcase_add_test(fault, test_fault_validation);
+	tcase_add_test(fault, t_fault_request_nth);
+	tcase_add_test(fault, t_fault_pin_every_and_clear);
+	tcase_add_test(fault, t_fault_edges_and_read);
+	tcase_add_test(fault, t_fault_short_read_and_eintr);
+	tcase_add_test(fault, t_fault_bank_gone);
+	tcase_add_test(fault, t_fault_validation);
 	suite_add_tcase(s, fault);
 }

@@ -17,7 +17,7 @@
 
 /* ------------------------------------------------------------ virtual time */
 
-START_TEST(test_million_pulses)
+START_TEST(t_million_pulses)
 {
 	enum { PULSES = 1000000, STEP = 100 };
 	const uint64_t period = 1000, phase = 250, high = 400;
@@ -74,7 +74,7 @@ START_TEST(test_million_pulses)
 END_TEST
 
 /* Counters only, the pulse-counter case: N2 pulsed, jumpered to N3. */
-START_TEST(test_counter_through_wire)
+START_TEST(t_counter_through_wire)
 {
 	enum { PULSES = 200000 };
 	pinwatch_board *b = board_or_fail(VARIA);
@@ -132,7 +132,7 @@ static void collect_jitter(unsigned seed, uint64_t *ts, size_t n)
 	pinwatch_board_close(b);
 }
 
-START_TEST(test_jitter_deterministic)
+START_TEST(t_jitter_deterministic)
 {
 	enum { N = 200 };
 	uint64_t a[N], a2[N], c[N];
@@ -156,7 +156,7 @@ START_TEST(test_jitter_deterministic)
 }
 END_TEST
 
-START_TEST(test_bounce_raw)
+START_TEST(t_bounce_raw)
 {
 	enum { PULSES = 10, BOUNCE = 3 };
 	pinwatch_board *b = board_or_fail(VARIA);
@@ -191,7 +191,7 @@ START_TEST(test_bounce_raw)
 }
 END_TEST
 
-START_TEST(test_bounce_debounced)
+START_TEST(t_bounce_debounced)
 {
 	enum { PULSES = 5000, BOUNCE = 4 };
 	pinwatch_board *b = board_or_fail(VARIA);
@@ -226,7 +226,7 @@ START_TEST(test_bounce_debounced)
 }
 END_TEST
 
-START_TEST(test_two_generators)
+START_TEST(t_two_generators)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p3 = input_or_fail(b, "N3"), *p4 = input_or_fail(b, "N4");
@@ -271,7 +271,7 @@ START_TEST(test_two_generators)
 }
 END_TEST
 
-START_TEST(test_pulse_validation)
+START_TEST(t_pulse_validation)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	static const struct pinwatch_sim_pulse bad[] = {
@@ -313,7 +313,7 @@ END_TEST
 /* Issue 12, 8: a schedule past the end of the 64-bit clock is refused with
  * -EOVERFLOW and a message naming the field, instead of wrapping into the
  * past and playing every edge at once. */
-START_TEST(test_pulse_overflow)
+START_TEST(t_pulse_overflow)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	static const struct {
@@ -354,7 +354,7 @@ START_TEST(test_pulse_overflow)
 }
 END_TEST
 
-START_TEST(test_virtual_clock)
+START_TEST(t_virtual_clock)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p = input_or_fail(b, "N3");
@@ -385,7 +385,7 @@ END_TEST
 
 /* ------------------------------------------------------------ the clock */
 
-START_TEST(test_advance_needs_virtual)
+START_TEST(t_advance_needs_virtual)
 {
 	pinwatch_board *b = board_or_fail("sim:aria-g25");
 	uint64_t t0, t1;
@@ -402,7 +402,7 @@ END_TEST
 
 /* -------------------------------------------------------------- real time */
 
-START_TEST(test_realtime_pulse_wait)
+START_TEST(t_realtime_pulse_wait)
 {
 	enum { PULSES = 50 };
 	const uint64_t period = 1000000;   /* 1 kHz */
@@ -446,7 +446,7 @@ START_TEST(test_realtime_pulse_wait)
 }
 END_TEST
 
-START_TEST(test_realtime_stop_and_close)
+START_TEST(t_realtime_stop_and_close)
 {
 	int threads = tu_thread_baseline();
 	pinwatch_board *b = board_or_fail("sim,lines=8");
@@ -492,7 +492,7 @@ static void counter_cb(const struct pinwatch_event *ev, void *ctx)
 
 /* The watcher's worker reads while this thread advances: the board mutex
  * keeps the ring consistent; the buffer holds the whole train. */
-START_TEST(test_virtual_with_worker)
+START_TEST(t_virtual_with_worker)
 {
 	enum { PULSES = 20000 };
 	pinwatch_board *b = board_or_fail(VARIA);
@@ -533,25 +533,25 @@ void sim_pulse_tcases(Suite *s)
 {
 	TCase *vtime = tcase_create("virtual-time");
 
-	tcase_add_test(vtime, test_million_pulses);
-	tcase_add_test(vtime, test_counter_through_wire);
-	tcase_add_test(vtime, test_jitter_deterministic);
-	tcase_add_test(vtime, test_bounce_raw);
-	tcase_add_test(vtime, test_bounce_debounced);
-	tcase_add_test(vtime, test_two_generators);
-	tcase_add_test(vtime, test_pulse_validation);
-	tcase_add_test(vtime, test_pulse_overflow);
-	tcase_add_test(vtime, test_virtual_clock);
-	tcase_add_test(vtime, test_virtual_with_worker);
+	tcase_add_test(vtime, t_million_pulses);
+	tcase_add_test(vtime, t_counter_through_wire);
+	tcase_add_test(vtime, t_jitter_deterministic);
+	tcase_add_test(vtime, t_bounce_raw);
+	tcase_add_test(vtime, t_bounce_debounced);
+	tcase_add_test(vtime, t_two_generators);
+	tcase_add_test(vtime, t_pulse_validation);
+	tcase_add_test(vtime, t_pulse_overflow);
+	tcase_add_test(vtime, t_virtual_clock);
+	tcase_add_test(vtime, t_virtual_with_worker);
 	/* Generous: sanitizer and valgrind runs are many times slower. */
 	tcase_set_timeout(vtime, 600);
 	suite_add_tcase(s, vtime);
 
 	TCase *rt = tcase_create("real-time");
 
-	tcase_add_test(rt, test_advance_needs_virtual);
-	tcase_add_test(rt, test_realtime_pulse_wait);
-	tcase_add_test(rt, test_realtime_stop_and_close);
+	tcase_add_test(rt, t_advance_needs_virtual);
+	tcase_add_test(rt, t_realtime_pulse_wait);
+	tcase_add_test(rt, t_realtime_stop_and_close);
 	tcase_set_timeout(rt, 120);
 	suite_add_tcase(s, rt);
 }

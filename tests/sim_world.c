@@ -17,7 +17,7 @@
 
 /* ------------------------------------------------------------------ layout */
 
-START_TEST(test_layout_aria)
+START_TEST(t_layout_aria)
 {
 	static const char *const labels[] = { "pioA", "pioB", "pioC", "pioD" };
 	static const unsigned lines[] = { 32, 19, 32, 22 };
@@ -54,7 +54,7 @@ START_TEST(test_layout_aria)
 }
 END_TEST
 
-START_TEST(test_layout_plain)
+START_TEST(t_layout_plain)
 {
 	pinwatch_board *b = board_or_fail("sim");
 	struct pinwatch_bank_info bi;
@@ -86,7 +86,7 @@ START_TEST(test_layout_plain)
 }
 END_TEST
 
-START_TEST(test_bad_options)
+START_TEST(t_bad_options)
 {
 	static const char *const bad[] = {
 		"sim,banks=0", "sim,banks=65", "sim,lines=0", "sim,lines=x",
@@ -108,7 +108,7 @@ END_TEST
 
 /* ---------------------------------------------------------- levels, pulls */
 
-START_TEST(test_pulls_and_drive)
+START_TEST(t_pulls_and_drive)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *up = sim_pin_or_fail(b, "PA0", PINWATCH_DIR_INPUT, PINWATCH_BIAS_PULL_UP, 0);
@@ -154,7 +154,7 @@ START_TEST(test_pulls_and_drive)
 }
 END_TEST
 
-START_TEST(test_output_and_open_drain)
+START_TEST(t_output_and_open_drain)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	struct pinwatch_pin_config oc = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
@@ -199,7 +199,7 @@ START_TEST(test_output_and_open_drain)
 }
 END_TEST
 
-START_TEST(test_busy_and_eperm)
+START_TEST(t_busy_and_eperm)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	struct pinwatch_pin_config cfg = { .consumer = "meter" };
@@ -225,7 +225,7 @@ START_TEST(test_busy_and_eperm)
 }
 END_TEST
 
-START_TEST(test_reconfigure)
+START_TEST(t_reconfigure)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p = sim_pin_or_fail(b, "PD3", PINWATCH_DIR_INPUT, PINWATCH_BIAS_PULL_UP, 0);
@@ -265,7 +265,7 @@ END_TEST
 
 /* The sim's own checks behind the core's: set on an input, edges on an
  * output, a second request (through the operations table). */
-START_TEST(test_ops_checks)
+START_TEST(t_ops_checks)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	const struct pw_backend_ops *ops = &pw_backend_sim;
@@ -299,7 +299,7 @@ END_TEST
 
 /* ------------------------------------------------------------------ wires */
 
-START_TEST(test_wire_levels)
+START_TEST(t_wire_levels)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	struct pinwatch_pin_config oc = { .direction = PINWATCH_DIR_OUTPUT };
@@ -353,7 +353,7 @@ START_TEST(test_wire_levels)
 }
 END_TEST
 
-START_TEST(test_wire_edges)
+START_TEST(t_wire_edges)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	struct pinwatch_pin_config oc = { .direction = PINWATCH_DIR_OUTPUT };
@@ -389,7 +389,7 @@ START_TEST(test_wire_edges)
 }
 END_TEST
 
-START_TEST(test_active_low_edges)
+START_TEST(t_active_low_edges)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p = sim_pin_or_fail(b, "N7", PINWATCH_DIR_INPUT, PINWATCH_BIAS_AS_IS, 1);
@@ -418,7 +418,7 @@ END_TEST
 
 /* -------------------------------------------------------------- overflow */
 
-START_TEST(test_overflow_oldest)
+START_TEST(t_overflow_oldest)
 {
 	pinwatch_board *b = board_or_fail("sim:aria-g25,clock=virtual,buffer=4");
 	pinwatch_pin *p = input_or_fail(b, "N3");
@@ -456,7 +456,7 @@ START_TEST(test_overflow_oldest)
 }
 END_TEST
 
-START_TEST(test_overflow_newest)
+START_TEST(t_overflow_newest)
 {
 	pinwatch_board *b = board_or_fail("sim:aria-g25,clock=virtual,buffer=4,overflow=newest");
 	pinwatch_pin *p = input_or_fail(b, "N3");
@@ -505,7 +505,7 @@ END_TEST
 
 /* Overflow before the watch's first read: the seqno starts at 1 per
  * request, so even the first gap is seen. */
-START_TEST(test_overflow_before_first_read)
+START_TEST(t_overflow_before_first_read)
 {
 	pinwatch_board *b = board_or_fail("sim:aria-g25,clock=virtual,buffer=4");
 	pinwatch_pin *p = input_or_fail(b, "N3");
@@ -534,7 +534,7 @@ END_TEST
 
 /* The raw view: seqno per line from 1 with overflow=oldest, 0 with newest;
  * the capability follows. */
-START_TEST(test_raw_seqno)
+START_TEST(t_raw_seqno)
 {
 	static const char *const specs[] = {
 		"sim,clock=virtual,buffer=2", "sim,clock=virtual,buffer=2,overflow=newest",
@@ -577,7 +577,7 @@ START_TEST(test_raw_seqno)
 }
 END_TEST
 
-START_TEST(test_event_buffer_per_watch)
+START_TEST(t_event_buffer_per_watch)
 {
 	pinwatch_board *b = board_or_fail(VARIA);
 	pinwatch_pin *p = input_or_fail(b, "N3");
@@ -633,7 +633,7 @@ static void remove_fake_sysfs(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-START_TEST(test_not_a_sim_board)
+START_TEST(t_not_a_sim_board)
 {
 	char spec[96];
 	pinwatch_board *b = NULL;
@@ -671,7 +671,7 @@ END_TEST
 
 /* ----------------------------------------------------------- descriptors */
 
-START_TEST(test_descriptors)
+START_TEST(t_descriptors)
 {
 	int fds = tu_count_fds();
 	pinwatch_board *b = board_or_fail(VARIA);
@@ -709,27 +709,27 @@ void sim_world_tcases(Suite *s)
 {
 	TCase *world = tcase_create("world");
 
-	tcase_add_test(world, test_layout_aria);
-	tcase_add_test(world, test_layout_plain);
-	tcase_add_test(world, test_bad_options);
-	tcase_add_test(world, test_pulls_and_drive);
-	tcase_add_test(world, test_output_and_open_drain);
-	tcase_add_test(world, test_busy_and_eperm);
-	tcase_add_test(world, test_reconfigure);
-	tcase_add_test(world, test_ops_checks);
-	tcase_add_test(world, test_wire_levels);
-	tcase_add_test(world, test_wire_edges);
-	tcase_add_test(world, test_active_low_edges);
-	tcase_add_test(world, test_not_a_sim_board);
-	tcase_add_test(world, test_descriptors);
+	tcase_add_test(world, t_layout_aria);
+	tcase_add_test(world, t_layout_plain);
+	tcase_add_test(world, t_bad_options);
+	tcase_add_test(world, t_pulls_and_drive);
+	tcase_add_test(world, t_output_and_open_drain);
+	tcase_add_test(world, t_busy_and_eperm);
+	tcase_add_test(world, t_reconfigure);
+	tcase_add_test(world, t_ops_checks);
+	tcase_add_test(world, t_wire_levels);
+	tcase_add_test(world, t_wire_edges);
+	tcase_add_test(world, t_active_low_edges);
+	tcase_add_test(world, t_not_a_sim_board);
+	tcase_add_test(world, t_descriptors);
 	suite_add_tcase(s, world);
 
 	TCase *over = tcase_create("overflow");
 
-	tcase_add_test(over, test_overflow_oldest);
-	tcase_add_test(over, test_overflow_newest);
-	tcase_add_test(over, test_overflow_before_first_read);
-	tcase_add_test(over, test_raw_seqno);
-	tcase_add_test(over, test_event_buffer_per_watch);
+	tcase_add_test(over, t_overflow_oldest);
+	tcase_add_test(over, t_overflow_newest);
+	tcase_add_test(over, t_overflow_before_first_read);
+	tcase_add_test(over, t_raw_seqno);
+	tcase_add_test(over, t_event_buffer_per_watch);
 	suite_add_tcase(s, over);
 }

@@ -332,7 +332,7 @@ static const char *why(int err)
 
 /* ------------------------------------------------------------ the tests */
 
-START_TEST(chips_sorted_and_named)
+START_TEST(t_chips_sorted_and_named)
 {
 	fake_root();
 	fake_aria();
@@ -391,7 +391,7 @@ static const struct {
 	{ "gpiochip32/ngpio", NULL, -ENOENT, "gpiochip32/ngpio" },  /* missing */
 };
 
-START_TEST(chips_bad_contents)
+START_TEST(t_chips_bad_contents)
 {
 	fake_root();
 	fake_chip(0, "pioA", 32, NULL);
@@ -410,7 +410,7 @@ START_TEST(chips_bad_contents)
 }
 END_TEST
 
-START_TEST(chips_base_overflow)
+START_TEST(t_chips_base_overflow)
 {
 	fake_root();
 	fake_chip(2147483600, "big", 100, NULL);
@@ -419,7 +419,7 @@ START_TEST(chips_base_overflow)
 }
 END_TEST
 
-START_TEST(root_checks)
+START_TEST(t_root_checks)
 {
 	pinwatch_board *b;
 	fake_root();
@@ -450,7 +450,7 @@ START_TEST(root_checks)
 }
 END_TEST
 
-START_TEST(export_unexport_bookkeeping)
+START_TEST(t_export_unexport_bookkeeping)
 {
 	fake_root();
 	fake_aria();
@@ -510,7 +510,7 @@ START_TEST(export_unexport_bookkeeping)
 }
 END_TEST
 
-START_TEST(output_glitch_free)
+START_TEST(t_output_glitch_free)
 {
 	fake_root();
 	fake_aria();
@@ -567,7 +567,7 @@ START_TEST(output_glitch_free)
 }
 END_TEST
 
-START_TEST(exported_by_someone_else)
+START_TEST(t_exported_by_someone_else)
 {
 	fake_root();
 	fake_aria();
@@ -601,7 +601,7 @@ START_TEST(exported_by_someone_else)
 }
 END_TEST
 
-START_TEST(named_directory_discovery)
+START_TEST(t_named_directory_discovery)
 {
 	pw_sysfs_force_walk = _i;   /* with openat2, and with the component walk (qemu-user has no openat2) */
 	fake_root();
@@ -652,7 +652,7 @@ START_TEST(named_directory_discovery)
 }
 END_TEST
 
-START_TEST(named_exported_by_someone_else)
+START_TEST(t_named_exported_by_someone_else)
 {
 	fake_root();
 	fake_aria();
@@ -683,7 +683,7 @@ START_TEST(named_exported_by_someone_else)
 }
 END_TEST
 
-START_TEST(directory_never_appears)
+START_TEST(t_directory_never_appears)
 {
 	fake_root();
 	fake_aria();
@@ -747,7 +747,7 @@ static int as_nobody(const char *opts, char *msg, size_t len)
 	return WEXITSTATUS(status);
 }
 
-START_TEST(permission_retry_gives_up)
+START_TEST(t_permission_retry_gives_up)
 {
 	char msg[512];
 	fake_root();
@@ -766,7 +766,7 @@ START_TEST(permission_retry_gives_up)
 }
 END_TEST
 
-START_TEST(permission_retry_succeeds)
+START_TEST(t_permission_retry_succeeds)
 {
 	char msg[512];
 	fake_root();
@@ -782,7 +782,7 @@ START_TEST(permission_retry_succeeds)
 }
 END_TEST
 
-START_TEST(export_denied)
+START_TEST(t_export_denied)
 {
 	char msg[512];
 	fake_root();
@@ -796,7 +796,7 @@ START_TEST(export_denied)
 }
 END_TEST
 
-START_TEST(out_of_range_rejected)
+START_TEST(t_out_of_range_rejected)
 {
 	fake_root();
 	fake_aria();
@@ -829,7 +829,7 @@ START_TEST(out_of_range_rejected)
 }
 END_TEST
 
-START_TEST(bias_and_drive_refused)
+START_TEST(t_bias_and_drive_refused)
 {
 	fake_root();
 	fake_aria();
@@ -865,7 +865,7 @@ START_TEST(bias_and_drive_refused)
 }
 END_TEST
 
-START_TEST(edges_through_the_ops)
+START_TEST(t_edges_through_the_ops)
 {
 	fake_root();
 	fake_aria();
@@ -945,7 +945,7 @@ START_TEST(edges_through_the_ops)
 }
 END_TEST
 
-START_TEST(edges_of_someone_elses_line)
+START_TEST(t_edges_of_someone_elses_line)
 {
 	fake_root();
 	fake_aria();
@@ -972,7 +972,7 @@ END_TEST
 
 /* Regular files cannot be watched with epoll: the failure must be clean
  * (message, edge setting undone, no descriptor left). */
-START_TEST(watch_add_on_fake_tree_fails_cleanly)
+START_TEST(t_watch_add_on_fake_tree_fails_cleanly)
 {
 	fake_root();
 	fake_aria();
@@ -997,7 +997,7 @@ START_TEST(watch_add_on_fake_tree_fails_cleanly)
 }
 END_TEST
 
-START_TEST(no_descriptor_leaks)
+START_TEST(t_no_descriptor_leaks)
 {
 	fake_root();
 	fake_aria();
@@ -1090,7 +1090,7 @@ static void assert_precious(void)
 	ck_assert_str_eq(outside_get("precious"), "precious\n");
 }
 
-START_TEST(hostile_symlinked_attributes)
+START_TEST(t_hostile_symlinked_attributes)
 {
 	pinwatch_board *b;
 	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
@@ -1141,7 +1141,7 @@ START_TEST(hostile_symlinked_attributes)
 }
 END_TEST
 
-START_TEST(hostile_symlinked_directories)
+START_TEST(t_hostile_symlinked_directories)
 {
 	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
 	pinwatch_pin *p = NULL;
@@ -1190,7 +1190,7 @@ START_TEST(hostile_symlinked_directories)
 }
 END_TEST
 
-START_TEST(hostile_excerpt_only)
+START_TEST(t_hostile_excerpt_only)
 {
 	/* unparsable contents (of a file only root may read) are quoted as a
 	 * short, printable excerpt, never whole */
@@ -1212,7 +1212,7 @@ static void fifo_at(const char *rel)
 	ck_assert_int_eq(mkfifo(path, 0666), 0);
 }
 
-START_TEST(fifo_never_blocks)
+START_TEST(t_fifo_never_blocks)
 {
 	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
 	pinwatch_pin *p = NULL;
@@ -1270,43 +1270,43 @@ static Suite *sysfs_suite(void)
 {
 	Suite *s = suite_create("sysfs");
 	TCase *tc = tcase_create("chips");
-	tcase_add_test(tc, chips_sorted_and_named);
-	tcase_add_loop_test(tc, chips_bad_contents, 0, (int)PW_ARRAY_SIZE(bad_cases));
-	tcase_add_test(tc, chips_base_overflow);
-	tcase_add_test(tc, root_checks);
+	tcase_add_test(tc, t_chips_sorted_and_named);
+	tcase_add_loop_test(tc, t_chips_bad_contents, 0, (int)PW_ARRAY_SIZE(bad_cases));
+	tcase_add_test(tc, t_chips_base_overflow);
+	tcase_add_test(tc, t_root_checks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lines");
 	tcase_set_timeout(tc, 60);   /* a loaded machine; nothing here is timed */
-	tcase_add_test(tc, export_unexport_bookkeeping);
-	tcase_add_test(tc, output_glitch_free);
-	tcase_add_test(tc, exported_by_someone_else);
-	tcase_add_loop_test(tc, named_directory_discovery, 0, 2);
-	tcase_add_test(tc, named_exported_by_someone_else);
-	tcase_add_test(tc, directory_never_appears);
-	tcase_add_test(tc, out_of_range_rejected);
-	tcase_add_test(tc, bias_and_drive_refused);
-	tcase_add_test(tc, no_descriptor_leaks);
+	tcase_add_test(tc, t_export_unexport_bookkeeping);
+	tcase_add_test(tc, t_output_glitch_free);
+	tcase_add_test(tc, t_exported_by_someone_else);
+	tcase_add_loop_test(tc, t_named_directory_discovery, 0, 2);
+	tcase_add_test(tc, t_named_exported_by_someone_else);
+	tcase_add_test(tc, t_directory_never_appears);
+	tcase_add_test(tc, t_out_of_range_rejected);
+	tcase_add_test(tc, t_bias_and_drive_refused);
+	tcase_add_test(tc, t_no_descriptor_leaks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("permissions");
-	tcase_add_test(tc, permission_retry_gives_up);
-	tcase_add_test(tc, permission_retry_succeeds);
-	tcase_add_test(tc, export_denied);
+	tcase_add_test(tc, t_permission_retry_gives_up);
+	tcase_add_test(tc, t_permission_retry_succeeds);
+	tcase_add_test(tc, t_export_denied);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("edges");
-	tcase_add_test(tc, edges_through_the_ops);
-	tcase_add_test(tc, edges_of_someone_elses_line);
-	tcase_add_test(tc, watch_add_on_fake_tree_fails_cleanly);
+	tcase_add_test(tc, t_edges_through_the_ops);
+	tcase_add_test(tc, t_edges_of_someone_elses_line);
+	tcase_add_test(tc, t_watch_add_on_fake_tree_fails_cleanly);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
 	tcase_set_timeout(tc, 30);   /* a FIFO that blocks fails here, never hangs */
-	tcase_add_loop_test(tc, hostile_symlinked_attributes, 0, 2);
-	tcase_add_loop_test(tc, hostile_symlinked_directories, 0, 2);
-	tcase_add_loop_test(tc, hostile_excerpt_only, 0, 2);
-	tcase_add_loop_test(tc, fifo_never_blocks, 0, 2);
+	tcase_add_loop_test(tc, t_hostile_symlinked_attributes, 0, 2);
+	tcase_add_loop_test(tc, t_hostile_symlinked_directories, 0, 2);
+	tcase_add_loop_test(tc, t_hostile_excerpt_only, 0, 2);
+	tcase_add_loop_test(tc, t_fifo_never_blocks, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
