@@ -263,6 +263,25 @@ START_TEST(t_reconfigure)
 }
 END_TEST
 
+/* An output on a line wired from another would fight it: refused at the
+ * request and at a reconfigure, with one message that names the source. */
+START_TEST(t_wired_output_refused)
+{
+	pinwatch_board *b = board_or_fail(VARIA);
+	struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT };
+	pinwatch_pin *p = NULL;
+
+	ck_assert_int_eq(pinwatch_sim_wire(b, "N5", "N3"), 0);
+	ck_assert_int_eq(pinwatch_pin_open(b, "N3", &out, &p), -EBUSY);
+	ck_assert_msg(has(pinwatch_last_error(), "wired from PC3"), "%s", pinwatch_last_error());
+	p = input_or_fail(b, "N3");
+	ck_assert_int_eq(pinwatch_pin_reconfigure(p, &out), -EBUSY);
+	ck_assert_msg(has(pinwatch_last_error(), "wired from PC3"), "%s", pinwatch_last_error());
+	pinwatch_pin_close(p);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* The sim's own checks behind the core's: set on an input, edges on an
  * output, a second request (through the operations table). */
 START_TEST(t_ops_checks)
@@ -716,6 +735,7 @@ void sim_world_tcases(Suite *s)
 	tcase_add_test(world, t_output_and_open_drain);
 	tcase_add_test(world, t_busy_and_eperm);
 	tcase_add_test(world, t_reconfigure);
+	tcase_add_test(world, t_wired_output_refused);
 	tcase_add_test(world, t_ops_checks);
 	tcase_add_test(world, t_wire_levels);
 	tcase_add_test(world, t_wire_edges);
