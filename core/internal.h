@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The core's private objects.  Backends include backend.h only.
+ * The core's private objects.  Backends include backend.h only (the build
+ * keeps them out of this header: tests/test-backend-fence.sh).
  *
  * Locking: one core mutex (pw_lock) guards every object's state and the links
  * between objects (pin <-> watch <-> watcher, board reference counts).  It is

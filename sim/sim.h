@@ -192,6 +192,9 @@ PW_HIDDEN int pw_sim_fault_add(struct sim_board *sb, const struct pinwatch_sim_f
 PW_HIDDEN int pw_sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
 		  int *short_read);
 PW_HIDDEN void pw_sim_fault_free_all(struct sim_board *sb);
+/* -ENODEV with the detail set if L's bank is gone (a fault), else 0: the
+ * one check every line operation and every pinwatch_sim_* call makes. */
+PW_HIDDEN int pw_sim_line_gone_locked(const struct sim_line *l);
 /* Fault "bank gone": the bank's descriptors report hang-up, its ops fail. */
 PW_HIDDEN void pw_sim_bank_gone(struct sim_bank *bk);
 

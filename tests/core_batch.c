@@ -58,9 +58,9 @@ static void rec_cb(const struct pinwatch_event *ev, void *ctx)
 static void setup(pinwatch_board **b, pinwatch_pin **p, struct rec *r)
 {
 	open_board_pin(b, "N3", p);
-	ck_assert_int_eq(pinwatch_watcher_new(&r->w), 0);
+	r->w = watcher_or_fail();
 	struct pinwatch_watch_config cfg = { .callback = rec_cb, .ctx = r };
-	ck_assert_int_eq(pinwatch_watch_add(r->w, *p, &cfg, &r->id), 0);
+	r->id = watch_or_fail(r->w, *p, &cfg);
 	toggle(*b, "N3", EDGES / 2);   /* EDGES pending, one read */
 }
 
