@@ -195,6 +195,27 @@ struct pw_backend_ops {
 	 * each further quiet period.  -EOPNOTSUPP: the core's timer does it
 	 * (real clocks).  Disarmed by edges_disable. */
 	int (*idle_arm)(void *line, uint64_t idle_ns);
+
+	/* ---- line groups (issue 16); every one optional: NULL (or
+	 * -EOPNOTSUPP from request_group) and the core uses the per-line ops,
+	 * one line after the other. ---- */
+	/* Request lines OFFSETS[0..n) of BANK together, so that group_get and
+	 * group_set see and drive them at once.  lines[i] is member i's handle
+	 * for the per-line ops (get, set, edges_enable, read_events, ...; not
+	 * release nor reconfigure), *group the group's. */
+	int (*request_group)(void *state, unsigned bank, const unsigned *offsets, size_t n,
+			     const struct pw_line_config *cfg, void **lines, void **group);
+	/* Release every member line and the group (release is not called on
+	 * the members).  Serialized by the core like a line's release. */
+	void (*release_group)(void *group);
+	/* values[i]: member i's logical value / what to drive on it. */
+	int (*group_get)(void *group, int *values);
+	int (*group_set)(void *group, const int *values);
+	int (*group_reconfigure)(void *group, const struct pw_line_config *cfg);
+	/* The board's clock now, for a backend whose clock is its own (the
+	 * sim's virtual time); NULL: clock_gettime of clock().  Never called
+	 * with the core lock held. */
+	uint64_t (*now)(void *state);
 };
 
 PW_HIDDEN extern const struct pw_backend_ops pw_backend_sim;

@@ -154,6 +154,12 @@ out:
  * backlog still holds. */
 static int dispatch_idle_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
+	if (wa->gw) {   /* issue 16: a group watch's timer flushes its merge */
+		enter_locked(w, wa);
+		pw_group_watch_timer_locked(wa);
+		leave_locked(w, wa);
+		return 0;
+	}
 	uint64_t now, periods = pw_idle_expired_locked(wa, &now);
 
 	if (!periods)

@@ -16,7 +16,7 @@
 #include "sim.h"
 
 static const char *const sim_options[] = {
-	"banks", "lines", "clock", "buffer", "overflow", NULL
+	"banks", "lines", "clock", "buffer", "overflow", "groups", NULL
 };
 
 struct sim_line *pw_sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset)
@@ -76,6 +76,13 @@ static int parse_options(const struct pw_open_args *a, struct sim_board *sb,
 		return -EINVAL;
 	}
 	sb->overflow_newest = v && !strcmp(v, "newest");
+
+	v = pw_spec_get(s, "groups");   /* issue 16 */
+	if (v && strcmp(v, "on") && strcmp(v, "off")) {
+		pw_detail("option groups=%s: want groups=on or groups=off (per-line fallback)", v);
+		return -EINVAL;
+	}
+	sb->groups_off = v && !strcmp(v, "off");
 	return 0;
 }
 
@@ -510,4 +517,11 @@ const struct pw_backend_ops pw_backend_sim = {
 	.edges_disable = sim_edges_disable,
 	.read_events = sim_read_events,
 	.idle_arm = sim_idle_arm,
+	/* line groups (issue 16): group.c */
+	.request_group = pw_sim_request_group,
+	.release_group = pw_sim_release_group,
+	.group_get = pw_sim_group_get,
+	.group_set = pw_sim_group_set,
+	.group_reconfigure = pw_sim_group_reconfigure,
+	.now = pw_sim_watermark,
 };

@@ -129,7 +129,18 @@ struct sim_board {
 	struct sim_line *idle_lines;  /* lines with a virtual idle watchdog */
 	unsigned next_gen_id;
 	struct sim_fault *faults;
+	int groups_off;            /* groups=off: no group ops (issue 16) */
 };
+
+/* group.c: line groups (issue 16), the backend's group ops. */
+PW_HIDDEN int pw_sim_request_group(void *state, unsigned bank, const unsigned *offsets, size_t n,
+				   const struct pw_line_config *cfg, void **lines, void **group);
+PW_HIDDEN void pw_sim_release_group(void *group);
+PW_HIDDEN int pw_sim_group_get(void *group, int *values);
+PW_HIDDEN int pw_sim_group_set(void *group, const int *values);
+PW_HIDDEN int pw_sim_group_reconfigure(void *group, const struct pw_line_config *cfg);
+/* Every edge stamped at or before this time is in its line's ring. */
+PW_HIDDEN uint64_t pw_sim_watermark(void *state);
 
 /* sim.c */
 PW_HIDDEN struct sim_line *pw_sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset);
