@@ -421,6 +421,125 @@ START_TEST(t_group_close_orders)
 }
 END_TEST
 
+/* Two watchers, each calling back for a group; each callback closes the
+ * other's group while that one's callback runs: a cycle of waits.  One
+ * close is refused with -EDEADLK (its group released as the callback in
+ * flight returns), none waits forever; afterwards every line is free, no
+ * callback runs again, descriptors are back. */
+struct gring {
+	pthread_barrier_t all_in;
+	pinwatch_group *g[2];
+	atomic_int calls[2];
+	atomic_int deadlock[2];
+	atomic_int armed;
+};
+
+struct gring_ctx {
+	struct gring *r;
+	int k;
+};
+
+static void gring_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	const struct gring_ctx *c = ctx;
+	struct gring *r = c->r;
+	(void)ev;
+	r->calls[c->k]++;
+	if (!r->armed)
+		return;
+	pthread_barrier_wait(&r->all_in);
+	pinwatch_group_close(r->g[!c->k]);
+	r->deadlock[c->k] = strstr(pinwatch_last_error(), "deadlock") != NULL;
+}
+
+START_TEST(t_group_close_cycle)
+{
+	static struct gring r;
+	struct gring_ctx ctx[2];
+	const char *names[2][2] = { { "N3", "N4" }, { "N5", "N6" } };
+	pinwatch_board *b;
+	pinwatch_watcher *w[2];
+	pinwatch_watch_id id[2];
+	int fds = tu_count_fds();
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(pthread_barrier_init(&r.all_in, NULL, 2), 0);
+	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	for (int k = 0; k < 2; k++) {
+		ctx[k] = (struct gring_ctx){ &r, k };
+		struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_RISING,
+						     .callback = gring_cb, .ctx = &ctx[k] };
+		ck_assert_int_eq(pinwatch_group_open(b, names[k], 2, NULL, &r.g[k]), 0);
+		ck_assert_int_eq(pinwatch_watcher_new(&w[k]), 0);
+		ck_assert_int_eq(pinwatch_watch_add_group(w[k], r.g[k], &cfg, &id[k]), 0);
+	}
+	r.armed = 1;
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(pinwatch_watcher_start(w[k]), 0);
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(pinwatch_sim_drive(b, names[k][0], 1), 0);
+	for (int k = 0; k < 2; k++)
+		for (int spins = 0; r.calls[k] < 1 && spins < 10000; spins++)
+			tu_sleep_ms(1);
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(pinwatch_watcher_stop(w[k]), 0);
+	ck_assert_int_eq(r.deadlock[0] + r.deadlock[1], 1);
+	struct pinwatch_watch_stats st;
+	for (int k = 0; k < 2; k++)
+		ck_assert_int_eq(pinwatch_watch_stats(w[k], id[k], &st), -ENOENT);
+	/* both groups released: every line can be requested again */
+	for (int k = 0; k < 2; k++)
+		for (int j = 0; j < 2; j++) {
+			pinwatch_pin *p;
+			ck_assert_msg(pinwatch_pin_open(b, names[k][j], NULL, &p) == 0, "%s", pinwatch_last_error());
+			pinwatch_pin_close(p);
+		}
+	r.armed = 0;
+	for (int k = 0; k < 2; k++) {
+		ck_assert_int_eq(pinwatch_sim_drive(b, names[k][1], 1), 0);
+		pinwatch_watcher_free(w[k]);
+		ck_assert_int_eq(r.calls[k], 1);
+	}
+	pinwatch_board_close(b);
+	pthread_barrier_destroy(&r.all_in);
+	ck_assert_int_eq(tu_count_fds(), fds);
+}
+END_TEST
+
+/* A group across two banks works, sequentially: atomic 0, the watch still
+ * in order. */
+START_TEST(t_group_two_banks)
+{
+	pinwatch_board *b;
+	pinwatch_group *g;
+	pinwatch_watcher *w;
+	pinwatch_watch_id id;
+	const char *names[] = { "N3", "S2" };   /* pioC, pioA */
+	struct pinwatch_watch_config cfg = { .queue_size = 16 };
+	struct pinwatch_event ev[16];
+	int v[2];
+
+	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_group_open(b, names, 2, NULL, &g), 0);
+	ck_assert_int_eq(pinwatch_group_atomic(g), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	ck_assert_int_eq(pinwatch_watch_add_group(w, g, &cfg, &id), 0);
+	for (int i = 0; i < 8; i++) {
+		ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
+		ck_assert_int_eq(pinwatch_sim_drive(b, names[(i * 5 / 3) & 1], (i / 2) & 1 ? 0 : 1), 0);
+	}
+	ck_assert_int_eq(pinwatch_group_get(g, v), 0);
+	drain(w);
+	int n = pinwatch_watch_read(w, id, ev, 16, 0);
+	ck_assert_int_ge(n, 4);
+	for (int i = 1; i < n; i++)
+		ck_assert_uint_gt(ev[i].timestamp_ns, ev[i - 1].timestamp_ns);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 Suite *core_group_suite(void)
 {
 	Suite *s = suite_create("core-group");
@@ -434,6 +553,8 @@ Suite *core_group_suite(void)
 	tcase_add_test(tc, t_group_close_from_callback);
 	tcase_add_test(tc, t_group_close_other_thread);
 	tcase_add_test(tc, t_group_close_orders);
+	tcase_add_test(tc, t_group_close_cycle);
+	tcase_add_test(tc, t_group_two_banks);
 	suite_add_tcase(s, tc);
 	return s;
 }
