@@ -37,6 +37,7 @@
 
 #define MERGE_CAP 1024u
 #define RETRY_NS 1000000ull   /* a flush that could release nothing retries after */
+#define STUCK_HOLDS 10        /* see flush_locked */
 
 struct member_ctx {
 	struct pw_watch *parent;
@@ -139,9 +140,16 @@ static void flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock
 		return;
 	gw->flushing = 1;
 	find_quiet_locked(gw);
-	while (!pa->closing &&
-	       pw_merge_pop_ready(&gw->merge, gw->quiet, now, gw->hold_ns, force, &ev))
+	for (;;) {
+		/* A member that stays readable without delivering (a stuck
+		 * descriptor) holds the others back STUCK_HOLDS windows at most. */
+		uint64_t due = pw_merge_due(&gw->merge, gw->hold_ns * STUCK_HOLDS);
+		int stale = gw->hold_ns && gw->merge.len && now >= due;
+		if (pa->closing ||
+		    !pw_merge_pop_ready(&gw->merge, gw->quiet, now, gw->hold_ns, force || stale, &ev))
+			break;
 		deliver_locked(pa, &ev);
+	}
 	if (!pa->closing)
 		arm_timer_locked(pa, clock);
 	gw->flushing = 0;
