@@ -134,6 +134,8 @@ struct pw_raw_event {
 	 * a backend with PW_CAP_EDGE_RUNS (others need not set it at all),
 	 * and only on counters-only watches. */
 	uint64_t count;
+	/* group_read_events (issue 16): the index of the member it is on. */
+	unsigned line;
 };
 
 enum pw_caps {
@@ -212,6 +214,15 @@ struct pw_backend_ops {
 	int (*group_get)(void *group, int *values);
 	int (*group_set)(void *group, const int *values);
 	int (*group_reconfigure)(void *group, const struct pw_line_config *cfg);
+	/* Edges of every member on ONE descriptor, in the kernel's order across
+	 * the group's lines (raw->line says which); the members' own
+	 * edges_enable/read_events are then not used.  event_buffer is the
+	 * backend's to honour or not.  Serialized like a line's edges ops;
+	 * group_edges_disable only after the descriptor left epoll and no
+	 * group_read_events runs. */
+	int (*group_edges_enable)(void *group, const struct pw_edge_config *ec, int *fd);
+	void (*group_edges_disable)(void *group);
+	int (*group_read_events)(void *group, struct pw_raw_event *ev, size_t n);
 	/* The board's clock now, for a backend whose clock is its own (the
 	 * sim's virtual time); NULL: clock_gettime of clock().  Never called
 	 * with the core lock held. */

@@ -149,7 +149,8 @@ static void watch_finish_locked(struct pw_watch *wa)
 	wa->pin = NULL;
 	pw_pin_line_claim_locked(p);
 	pw_unlock();
-	p->board->ops->edges_disable(p->line);
+	if (!wa->no_edges)   /* a group member: its group's edges (issue 16) */
+		p->board->ops->edges_disable(p->line);
 	pw_lock();
 	p->watch = NULL;
 	pw_pin_line_done_locked(p);

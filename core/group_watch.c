@@ -229,6 +229,129 @@ void pw_group_watch_stats_locked(const struct pw_watch *pa, struct pinwatch_watc
 	}
 }
 
+/* The group's edges off (its descriptor out of epoll, no read running),
+ * with every member line claimed against a release meanwhile. */
+static void group_edges_off_locked(pinwatch_group *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_claim_locked(g->pins[i]);
+	pw_unlock();
+	g->board->ops->group_edges_disable(g->handle);
+	pw_lock();
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_done_locked(g->pins[i]);
+}
+
+/* What the group's descriptor is asked for: as a one-pin watch's. */
+static void group_edge_config(const pinwatch_board *b, const struct pinwatch_watch_config *cfg,
+			      struct pw_edge_config *ec)
+{
+	memset(ec, 0, sizeof(*ec));
+	ec->edges = cfg->edges ? cfg->edges : PINWATCH_EDGE_BOTH;
+	ec->event_buffer = cfg->event_buffer;
+	ec->per_event = cfg->callback || cfg->queue_size;
+	if (cfg->debounce_ns && (b->caps & PW_CAP_KERNEL_DEBOUNCE))
+		ec->debounce_ns = cfg->debounce_ns;
+	else if (cfg->debounce_ns)
+		ec->edges = PINWATCH_EDGE_BOTH;   /* the members debounce in software */
+	if (!ec->event_buffer && !ec->per_event && (b->caps & PW_CAP_EVENT_BUFFER))
+		ec->event_buffer = b->ops->counting_buffer;
+}
+
+/* Turn the group's edges on once its members are watched (core lock held,
+ * dropped for the backend).  0, or -errno with the message set. */
+static int group_edges_on_locked(struct pw_watch *pa, const struct pinwatch_watch_config *cfg)
+{
+	struct pw_group_watch *gw = pa->gw;
+	pinwatch_group *g = gw->group;
+	pinwatch_watcher *w = pa->watcher;
+	struct pw_edge_config ec;
+	int fd = -1, ret;
+
+	if (!g)
+		return pw_errorf(-EINVAL, "%s: watch edges: the group was closed meanwhile", pa->what);
+	group_edge_config(g->board, cfg, &ec);
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_claim_locked(g->pins[i]);
+	pw_unlock();
+	ret = g->board->ops->group_edges_enable(g->handle, &ec, &fd);
+	pw_lock();
+	if (ret == 0) {
+		pa->fd = fd;
+		gw->edges_on = 1;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_done_locked(g->pins[i]);
+	if (ret < 0)
+		return pw_fail(ret, "%s: watch edges", pa->what);
+	if (pa->closing)
+		return pw_errorf(-EINVAL, "%s: watch edges: the group or the watcher was closed meanwhile",
+				 pa->what);
+	struct epoll_event ee = {
+		.events = EPOLLIN | EPOLLPRI | EPOLLERR | EPOLLHUP,
+		.data.u64 = pa->id,
+	};
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, pa->fd, &ee) < 0) {
+		ret = -errno;
+		pa->st.error = ret;   /* never in epoll: nothing to take out */
+		return pw_fail(ret, "%s: watch edges: epoll_ctl: cannot watch descriptor %d", pa->what, pa->fd);
+	}
+	return 0;
+}
+
+int pw_group_watch_read_locked(struct pw_watch *pa)
+{
+	struct pw_group_watch *gw = pa->gw;
+	struct pw_raw_event raw[PW_READ_BATCH];
+	struct pinwatch_event out[PW_BACKLOG_MAX];
+	int n;
+
+	if (pa->closing || !gw->edges_on || !gw->group)
+		return 0;
+	/* The group is alive while its watch is entered: a closer waits. */
+	const pinwatch_board *b = gw->group->board;
+	void *handle = gw->group->handle;
+	pw_unlock();
+	n = b->ops->group_read_events(handle, raw, PW_READ_BATCH);
+	pw_lock();
+	if (pa->closing)
+		return n > 0 ? n : 0;
+	if (n == -EINTR || n == -EAGAIN || n == 0)
+		return 0;
+	if (n < 0) {
+		/* A fault: out of epoll for good, one error event. */
+		struct pinwatch_event ev = {
+			.watch = pa->id, .edge = PINWATCH_EVENT_ERROR, .value = n,
+			.timestamp_ns = pw_monotonic_ns(),
+		};
+		epoll_ctl(pa->watcher->epfd, EPOLL_CTL_DEL, pa->fd, NULL);
+		pa->st.error = n;
+		if (pa->cfg.callback || pa->cfg.queue_size)
+			deliver_locked(pa, &ev);
+		return 0;
+	}
+	for (int i = 0; i < n && !pa->closing; i++) {
+		struct pw_watch *m = raw[i].line < gw->n ? gw->members[raw[i].line] : NULL;
+		if (!m || !pw_watch_active(m))
+			continue;
+		if (m->timerfd >= 0)
+			pw_idle_rearm_locked(m);
+		size_t k = pw_account_events_locked(m, &raw[i], 1, out);
+		for (size_t j = 0; j < k && !pa->closing; j++) {
+			out[j].watch = pa->id;
+			while (!pa->closing && pw_merge_push(&gw->merge, raw[i].line, &out[j]) == -ENOSPC) {
+				struct pinwatch_event old;
+				if (pw_merge_pop_ready(&gw->merge, gw->quiet, 0, 0, 1, &old))
+					deliver_locked(pa, &old);
+			}
+		}
+	}
+	/* One descriptor, the kernel's order: what was read is in order. */
+	if (!pa->closing && (pa->cfg.callback || pa->cfg.queue_size))
+		flush_locked(pa, 0, 1, b->clock);
+	return n;
+}
+
 void pw_group_watch_finish_locked(struct pw_watch *pa)
 {
 	struct pw_group_watch *gw = pa->gw;
@@ -243,6 +366,12 @@ void pw_group_watch_finish_locked(struct pw_watch *pa)
 		return;   /* that dispatcher finishes it as it leaves */
 	gw->finished = 1;
 	pinwatch_group *g = gw->group;
+	pa->refs++;
+	if (g && gw->edges_on) {
+		gw->edges_on = 0;
+		group_edges_off_locked(g);
+	}
+	pw_watch_unref_locked(pa);
 	gw->group = NULL;
 	if (g)
 		g->watch = NULL;
@@ -267,6 +396,8 @@ int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 
 	*was_closing = pa->closing;
 	if (!pa->closing) {
+		if (pa->fd >= 0 && !pa->st.error && w->epfd >= 0)
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, pa->fd, NULL);
 		if (pa->timerfd >= 0) {
 			if (w->epfd >= 0)
 				epoll_ctl(w->epfd, EPOLL_CTL_DEL, pa->timerfd, NULL);
@@ -319,14 +450,17 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 		return -ENOMEM;
 	}
 	gw->group = g;
-	gw->hold_ns = b->ops->now ? 0 : PINWATCH_GROUP_ORDER_NS;
+	gw->group_edges = g->handle && b->ops->group_edges_enable && b->ops->group_edges_disable &&
+			  b->ops->group_read_events;
+	/* One descriptor in the kernel's order, or a watermark: no hold. */
+	gw->hold_ns = b->ops->now || gw->group_edges ? 0 : PINWATCH_GROUP_ORDER_NS;
 	pa->loss_seen = (b->caps & PW_CAP_KERNEL_SEQNO) ? PINWATCH_LOSS_COUNTED : PINWATCH_LOSS_AT_LEAST;
 	ret = pw_slots_add_locked(w, pa);
 	if (ret < 0) {
 		pw_watch_unref_locked(pa);
 		return ret;
 	}
-	if (per_event && b->clock != PINWATCH_CLOCK_VIRTUAL) {
+	if (per_event && b->clock != PINWATCH_CLOCK_VIRTUAL && !gw->group_edges) {
 		int clock = b->clock == PINWATCH_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 		int fd = pw_fd_own(timerfd_create(clock, TFD_CLOEXEC | TFD_NONBLOCK), "group watch merge timer");
 		struct epoll_event ee = { .events = EPOLLIN, .data.u64 = pa->id | PW_TOKEN_TIMER };
@@ -403,6 +537,8 @@ PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g
 	if (ret == 0 && pa->closing) {
 		ret = pw_errorf(-EINVAL, "%s: watch edges: the group or the watcher was closed meanwhile", what);
 	}
+	if (ret == 0 && pa->gw->group_edges)
+		ret = group_edges_on_locked(pa, cfg);
 	if (ret < 0) {
 		/* The member's message says which and why; undo the rest. */
 		pw_watch_close_locked(pa, &was);

@@ -212,6 +212,7 @@ struct pw_watch {
 	 * events go to the parent's merge; each holds a reference on it). */
 	struct pw_group_watch *gw;
 	struct pw_watch *group_parent;
+	int no_edges;             /* a member fed by its group's one descriptor */
 };
 
 /* A watch is in epoll (and so may be dispatched) until it closes or faults. */
@@ -297,11 +298,18 @@ struct pw_group_watch {
 	unsigned char *quiet;     /* scratch, n */
 	int flushing;             /* a flush is calling back (one at a time) */
 	int finished;             /* unlinked from its group and members */
+	/* The backend's group edges (one descriptor, pa->fd, for all
+	 * members: kernel order) instead of one watch descriptor per member. */
+	int group_edges;
+	int edges_on;             /* group_edges_enable succeeded, not yet disabled */
 };
 
 /* group_watch.c */
 /* Close a group watch (its members first); as pw_watch_close_locked. */
 PW_HIDDEN int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing);
+/* Its group descriptor is ready (the dispatcher, with pa entered): read,
+ * account per member, deliver.  Returns the events read. */
+PW_HIDDEN int pw_group_watch_read_locked(struct pw_watch *pa);
 /* Its merge timer fired (the dispatcher, with pa entered). */
 PW_HIDDEN void pw_group_watch_timer_locked(struct pw_watch *pa);
 PW_HIDDEN void pw_group_watch_free(struct pw_group_watch *gw);

@@ -162,6 +162,7 @@ static int watch_add(pinwatch_watcher *w, pinwatch_pin *p, const struct pinwatch
 	}
 	if (parent) {   /* the group watch's member: closed with it */
 		wa->group_parent = parent;
+		wa->no_edges = parent->gw->group_edges;
 		parent->refs++;
 		parent->gw->members[src] = wa;
 		wa->refs++;
@@ -173,7 +174,8 @@ static int watch_add(pinwatch_watcher *w, pinwatch_pin *p, const struct pinwatch
 	pw_pin_line_claim_locked(p);
 	pw_unlock();
 	int fd = -1;
-	ret = b->ops->edges_enable(p->line, &ec, &fd);
+	/* A member fed by its group's descriptor has no edges of its own. */
+	ret = wa->no_edges ? 0 : b->ops->edges_enable(p->line, &ec, &fd);
 	pw_lock();
 	wa->fd = fd;   /* under the lock: a closer meanwhile reads it */
 	pw_pin_line_done_locked(p);
@@ -199,7 +201,7 @@ static int watch_add(pinwatch_watcher *w, pinwatch_pin *p, const struct pinwatch
 		.events = EPOLLIN | EPOLLPRI | EPOLLERR | EPOLLHUP,
 		.data.u64 = wa->id,
 	};
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, wa->fd, &ee) < 0) {
+	if (!wa->no_edges && epoll_ctl(w->epfd, EPOLL_CTL_ADD, wa->fd, &ee) < 0) {
 		ret = -errno;
 		pw_detail("epoll_ctl: cannot watch descriptor %d", wa->fd);
 		wa->st.error = ret;   /* never in epoll: nothing to take out */
