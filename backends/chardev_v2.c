@@ -37,7 +37,7 @@ struct pw_cd_req {
 unsigned pw_cd_caps(void)
 {
 	return PW_CAP_BIAS | PW_CAP_DRIVE | PW_CAP_KERNEL_SEQNO |
-	       PW_CAP_KERNEL_DEBOUNCE | PW_CAP_EVENT_BUFFER;
+	       PW_CAP_KERNEL_DEBOUNCE | PW_CAP_EVENT_BUFFER | PW_CAP_GROUP_EDGES;
 }
 
 static int errno_or(int fallback)

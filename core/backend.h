@@ -146,6 +146,8 @@ enum pw_caps {
 	PW_CAP_EVENT_BUFFER = 1u << 4,    /* edges_enable honours event_buffer */
 	PW_CAP_EDGE_RUNS = 1u << 5,       /* raw events may stand for runs (count);
 					   * the core reads count only then */
+	PW_CAP_GROUP_EDGES = 1u << 6,     /* a group's edges on one descriptor
+					   * (group_edges_enable; issue 16) */
 };
 
 struct pw_backend_ops {

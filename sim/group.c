@@ -12,12 +12,14 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 
 #include "sim.h"
 
 struct sim_group {
 	struct sim_board *sb;
 	size_t n;
+	int epfd;                 /* groups=fd: every member's doorbell */
 	struct sim_line *lines[];
 };
 
@@ -36,6 +38,7 @@ int pw_sim_request_group(void *state, unsigned bank, const unsigned *offsets, si
 		return -ENOMEM;
 	g->sb = sb;
 	g->n = n;
+	g->epfd = -1;
 	/* One line after the other: a failure releases the ones before. */
 	for (i = 0; i < n; i++) {
 		ret = pw_backend_sim.request(state, bank, offsets[i], cfg, &lines[i]);
@@ -135,4 +138,83 @@ uint64_t pw_sim_watermark(void *state)
 		t = sb->heap[0]->next_t - 1;
 	pthread_mutex_unlock(&sb->mu);
 	return t;
+}
+
+/* groups=fd: the group's edges on one descriptor (an epoll set of the
+ * members' doorbells), read in timestamp order across the members' rings
+ * -- the one ordered stream a kernel request of several lines gives. */
+int pw_sim_group_edges_enable(void *group, const struct pw_edge_config *ec, int *fd)
+{
+	struct sim_group *g = group;
+	size_t i;
+	int ret = 0, lfd;
+
+	g->epfd = pw_fd_own(epoll_create1(EPOLL_CLOEXEC), "sim group events");
+	if (g->epfd < 0) {
+		ret = g->epfd == -ENOMEM ? -ENOMEM : -errno;
+		g->epfd = -1;
+		pw_detail("epoll_create1: cannot make the group's descriptor");
+		return ret;
+	}
+	for (i = 0; i < g->n; i++) {
+		ret = pw_backend_sim.edges_enable(g->lines[i], ec, &lfd);
+		if (ret < 0)
+			break;
+		struct epoll_event ee = { .events = EPOLLIN, .data.u64 = i };
+		if (epoll_ctl(g->epfd, EPOLL_CTL_ADD, lfd, &ee) < 0) {
+			ret = -errno;
+			pw_backend_sim.edges_disable(g->lines[i]);
+			break;
+		}
+	}
+	if (ret < 0) {
+		while (i--)
+			pw_backend_sim.edges_disable(g->lines[i]);
+		pw_fd_close(&g->epfd);
+		return ret;
+	}
+	*fd = g->epfd;
+	return 0;
+}
+
+void pw_sim_group_edges_disable(void *group)
+{
+	struct sim_group *g = group;
+
+	for (size_t i = 0; i < g->n; i++)
+		pw_backend_sim.edges_disable(g->lines[i]);   /* leaves our set as it closes */
+	pw_fd_close(&g->epfd);
+}
+
+int pw_sim_group_read_events(void *group, struct pw_raw_event *ev, size_t n)
+{
+	struct sim_group *g = group;
+	struct sim_board *sb = g->sb;
+	size_t got = 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&sb->mu);
+	for (size_t i = 0; i < g->n && ret == 0; i++)
+		ret = member_fails(sb, g->lines[i], PINWATCH_SIM_OP_READ);
+	while (ret == 0 && got < n) {
+		struct sim_line *best = NULL;
+		size_t k = 0;
+		for (size_t i = 0; i < g->n; i++) {
+			struct sim_line *l = g->lines[i];
+			if (l->ring.len && (!best || l->ring.ev[l->ring.head].timestamp_ns <
+					    best->ring.ev[best->ring.head].timestamp_ns)) {
+				best = l;
+				k = i;
+			}
+		}
+		if (!best)
+			break;
+		pw_sim_ring_pop(&best->ring, &ev[got], 1);
+		ev[got].line = (unsigned)k;
+		got++;
+		if (!best->ring.len)
+			pw_sim_doorbell_drain(best);
+	}
+	pthread_mutex_unlock(&sb->mu);
+	return ret < 0 ? ret : (int)got;
 }

@@ -78,11 +78,13 @@ static int parse_options(const struct pw_open_args *a, struct sim_board *sb,
 	sb->overflow_newest = v && !strcmp(v, "newest");
 
 	v = pw_spec_get(s, "groups");   /* issue 16 */
-	if (v && strcmp(v, "on") && strcmp(v, "off")) {
-		pw_detail("option groups=%s: want groups=on or groups=off (per-line fallback)", v);
+	if (v && strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "fd")) {
+		pw_detail("option groups=%s: want groups=on, groups=fd (one descriptor per group) or "
+			  "groups=off (per-line fallback)", v);
 		return -EINVAL;
 	}
 	sb->groups_off = v && !strcmp(v, "off");
+	sb->groups_fd = v && !strcmp(v, "fd");
 	return 0;
 }
 
@@ -184,6 +186,8 @@ static unsigned sim_caps(void *state)
 	 * which is the code the sim is there to test. */
 	if (!sb->overflow_newest)
 		caps |= PW_CAP_KERNEL_SEQNO;
+	if (sb->groups_fd)
+		caps |= PW_CAP_GROUP_EDGES;   /* groups=fd (issue 16) */
 	return caps;
 }
 
@@ -524,4 +528,7 @@ const struct pw_backend_ops pw_backend_sim = {
 	.group_set = pw_sim_group_set,
 	.group_reconfigure = pw_sim_group_reconfigure,
 	.now = pw_sim_watermark,
+	.group_edges_enable = pw_sim_group_edges_enable,
+	.group_edges_disable = pw_sim_group_edges_disable,
+	.group_read_events = pw_sim_group_read_events,
 };

@@ -130,6 +130,7 @@ struct sim_board {
 	unsigned next_gen_id;
 	struct sim_fault *faults;
 	int groups_off;            /* groups=off: no group ops (issue 16) */
+	int groups_fd;             /* groups=fd: a group's edges on one descriptor */
 };
 
 /* group.c: line groups (issue 16), the backend's group ops. */
@@ -139,6 +140,9 @@ PW_HIDDEN void pw_sim_release_group(void *group);
 PW_HIDDEN int pw_sim_group_get(void *group, int *values);
 PW_HIDDEN int pw_sim_group_set(void *group, const int *values);
 PW_HIDDEN int pw_sim_group_reconfigure(void *group, const struct pw_line_config *cfg);
+PW_HIDDEN int pw_sim_group_edges_enable(void *group, const struct pw_edge_config *ec, int *fd);
+PW_HIDDEN void pw_sim_group_edges_disable(void *group);
+PW_HIDDEN int pw_sim_group_read_events(void *group, struct pw_raw_event *ev, size_t n);
 /* Every edge stamped at or before this time is in its line's ring. */
 PW_HIDDEN uint64_t pw_sim_watermark(void *state);
 

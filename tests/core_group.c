@@ -13,6 +13,22 @@
 
 #define RBOARD "sim:aria-g25"
 
+/* The boards of a test case: the core's merge across per-line descriptors
+ * (the default), or groups=fd, a group's edges on one descriptor. */
+static char vboard[64] = VBOARD, rboard[64] = RBOARD;
+
+static void merge_boards(void)
+{
+	snprintf(vboard, sizeof(vboard), "%s", VBOARD);
+	snprintf(rboard, sizeof(rboard), "%s", RBOARD);
+}
+
+static void fd_boards(void)
+{
+	snprintf(vboard, sizeof(vboard), "%s,groups=fd", VBOARD);
+	snprintf(rboard, sizeof(rboard), "%s,groups=fd", RBOARD);
+}
+
 static const char *const outs8[] = { "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9" };
 static const char *const ins8[] = { "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9" };
 
@@ -25,7 +41,7 @@ START_TEST(t_group_get_set)
 	int v[3], want[3] = { 1, 0, 1 };
 	const char *names[] = { "N3", "N4", "N5" };
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(vboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, names, 3, &out_cfg, &g), 0);
 	ck_assert_uint_eq(pinwatch_group_size(g), 3);
 	ck_assert_int_eq(pinwatch_group_atomic(g), 1);
@@ -66,7 +82,7 @@ START_TEST(t_group_duplicates)
 	const char *dup[] = { "PC1", "N4", "N3" };
 	int fds = tu_count_fds();
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(vboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, dup, 3, NULL, &g), -EINVAL);
 	ck_assert_ptr_null(g);
 	const char *msg = pinwatch_last_error();
@@ -171,7 +187,7 @@ START_TEST(t_group_order)
 	unsigned g3, g4;
 	static struct pinwatch_event ev[256];
 
-	ck_assert_int_eq(pinwatch_board_open(virt ? VBOARD : RBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(virt ? vboard : rboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, names, 2, NULL, &g), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
 	ck_assert_int_eq(pinwatch_watch_add_group(w, g, &cfg, &id), 0);
@@ -259,7 +275,7 @@ START_TEST(t_group_callback_worker)
 	unsigned gen[3];
 
 	memset(&c, 0, sizeof(c));
-	ck_assert_int_eq(pinwatch_board_open(RBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(rboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, names, 3, NULL, &g), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, names2, 2, NULL, &g2), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
@@ -319,7 +335,7 @@ START_TEST(t_group_close_from_callback)
 	int fds = tu_count_fds();
 
 	memset(&c, 0, sizeof(c));
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(vboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, names, 2, NULL, &c.g), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
 	ck_assert_int_eq(pinwatch_watch_add_group(w, c.g, &cfg, &id), 0);
@@ -370,7 +386,7 @@ START_TEST(t_group_close_other_thread)
 	int fds = tu_count_fds();
 
 	memset(&c, 0, sizeof(c));
-	ck_assert_int_eq(pinwatch_board_open(RBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(rboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, names, 2, NULL, &g), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
 	ck_assert_int_eq(pinwatch_watch_add_group(w, g, &cfg, &id), 0);
@@ -401,7 +417,7 @@ START_TEST(t_group_close_orders)
 	struct pinwatch_watch_config cfg = { .queue_size = 4 };
 	int fds = tu_count_fds();
 
-	ck_assert_int_eq(pinwatch_board_open(RBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(rboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, ins8, 8, NULL, &g), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
 	ck_assert_int_eq(pinwatch_watch_add_group(w, g, &cfg, &id), 0);
@@ -464,7 +480,7 @@ START_TEST(t_group_close_cycle)
 
 	memset(&r, 0, sizeof(r));
 	ck_assert_int_eq(pthread_barrier_init(&r.all_in, NULL, 2), 0);
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(vboard, &b), 0);
 	for (int k = 0; k < 2; k++) {
 		ctx[k] = (struct gring_ctx){ &r, k };
 		struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_RISING,
@@ -519,7 +535,7 @@ START_TEST(t_group_two_banks)
 	struct pinwatch_event ev[16];
 	int v[2];
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_board_open(vboard, &b), 0);
 	ck_assert_int_eq(pinwatch_group_open(b, names, 2, NULL, &g), 0);
 	ck_assert_int_eq(pinwatch_group_atomic(g), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
@@ -555,6 +571,22 @@ Suite *core_group_suite(void)
 	tcase_add_test(tc, t_group_close_orders);
 	tcase_add_test(tc, t_group_close_cycle);
 	tcase_add_test(tc, t_group_two_banks);
+	tcase_add_unchecked_fixture(tc, merge_boards, NULL);
 	suite_add_tcase(s, tc);
+
+	/* The same over one descriptor per group (the sim's groups=fd, the
+	 * shape of chardev on libgpiod 2.x). */
+	TCase *fd = tcase_create("groups-fd");
+	tcase_set_timeout(fd, 60);
+	tcase_add_unchecked_fixture(fd, fd_boards, NULL);
+	tcase_add_test(fd, t_group_get_set);
+	tcase_add_loop_test(fd, t_group_order, 0, 2);
+	tcase_add_test(fd, t_group_callback_worker);
+	tcase_add_test(fd, t_group_close_from_callback);
+	tcase_add_test(fd, t_group_close_other_thread);
+	tcase_add_test(fd, t_group_close_orders);
+	tcase_add_test(fd, t_group_close_cycle);
+	tcase_add_test(fd, t_group_two_banks);
+	suite_add_tcase(s, fd);
 	return s;
 }
