@@ -453,7 +453,8 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 	gw->group_edges = g->handle && (b->caps & PW_CAP_GROUP_EDGES) && b->ops->group_edges_enable &&
 			  b->ops->group_edges_disable && b->ops->group_read_events;
 	/* One descriptor in the kernel's order, or a watermark: no hold. */
-	gw->hold_ns = b->ops->now || gw->group_edges ? 0 : PINWATCH_GROUP_ORDER_NS;
+	gw->hold_ns = b->ops->now || gw->group_edges ? 0
+		      : cfg->order_ns ? cfg->order_ns : PINWATCH_GROUP_ORDER_NS;
 	pa->loss_seen = (b->caps & PW_CAP_KERNEL_SEQNO) ? PINWATCH_LOSS_COUNTED : PINWATCH_LOSS_AT_LEAST;
 	ret = pw_slots_add_locked(w, pa);
 	if (ret < 0) {
