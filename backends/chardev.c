@@ -658,6 +658,193 @@ static int cd_read_events(void *line, struct pw_raw_event *ev, size_t n)
 	return rc;
 }
 
+/* ------------------------------------------------ line groups (issue 16) */
+
+/* One kernel request for lines of one chip (libgpiod 2.x; 1.6 says
+ * -EOPNOTSUPP and the core goes line by line).  Each member is a cd_line
+ * over the shared request, for its own get/set; the group's edges come on
+ * the request's one descriptor, converted with each member's seqno state. */
+struct cd_group {
+	struct cd_board *board;
+	unsigned bank;
+	size_t n;
+	struct pw_cd_group *g;
+	struct cd_line *lines;
+	pthread_mutex_t mu;
+};
+
+static int cd_request_group(void *state, unsigned bank, const unsigned *offsets, size_t n,
+			    const struct pw_line_config *cfg, void **lines, void **group)
+{
+	struct cd_board *b = state;
+	struct cd_group *cg;
+	struct pw_cd_req **reqs;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = check_line(b, bank, offsets[i]);
+	if (rc < 0)
+		return rc;
+	cg = calloc(1, sizeof(*cg));
+	reqs = calloc(n, sizeof(*reqs));
+	if (cg)
+		cg->lines = calloc(n, sizeof(*cg->lines));
+	if (!cg || !reqs || !cg->lines) {
+		if (cg)
+			free(cg->lines);
+		free(cg);
+		free(reqs);
+		return -ENOMEM;
+	}
+	rc = pw_cd_request_group(b->banks[bank].chip, offsets, n, cfg, &cg->g, reqs);
+	if (rc < 0) {
+		free(reqs);
+		free(cg->lines);
+		free(cg);
+		if (rc == -EOPNOTSUPP)
+			return rc;
+		/* Which line is busy: the kernel does not say; ask each. */
+		for (size_t i = 0; i < n; i++) {
+			struct pinwatch_line_info li = { 0 };
+			if (line_info_locked(b, bank, offsets[i], &li) == 0 && li.used)
+				return explain_line(b, bank, offsets[i], rc);
+		}
+		return explain_line(b, bank, offsets[0], rc);
+	}
+	cg->board = b;
+	cg->bank = bank;
+	cg->n = n;
+	pthread_mutex_init(&cg->mu, NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct cd_line *l = &cg->lines[i];
+		l->board = b;
+		l->bank = bank;
+		l->offset = offsets[i];
+		l->req = reqs[i];
+		l->ep = l->ino = -1;
+		pthread_mutex_init(&l->mu, NULL);
+		lines[i] = l;
+	}
+	free(reqs);
+	*group = cg;
+	return 0;
+}
+
+static void cd_release_group(void *group)
+{
+	struct cd_group *cg = group;
+
+	pw_cd_release_group(cg->g);
+	for (size_t i = 0; i < cg->n; i++)
+		pthread_mutex_destroy(&cg->lines[i].mu);
+	pthread_mutex_destroy(&cg->mu);
+	free(cg->lines);
+	free(cg);
+}
+
+static int cd_group_get(void *group, int *values)
+{
+	struct cd_group *cg = group;
+
+	pthread_mutex_lock(&cg->mu);
+	int rc = pw_cd_group_get(cg->g, values);
+	pthread_mutex_unlock(&cg->mu);
+	return rc < 0 ? explain_line(cg->board, cg->bank, cg->lines[0].offset, rc) : 0;
+}
+
+static int cd_group_set(void *group, const int *values)
+{
+	struct cd_group *cg = group;
+
+	pthread_mutex_lock(&cg->mu);
+	int rc = pw_cd_group_set(cg->g, values);
+	pthread_mutex_unlock(&cg->mu);
+	return rc < 0 ? explain_line(cg->board, cg->bank, cg->lines[0].offset, rc) : 0;
+}
+
+static int cd_group_reconfigure(void *group, const struct pw_line_config *cfg)
+{
+	struct cd_group *cg = group;
+
+	pthread_mutex_lock(&cg->mu);
+	int rc = pw_cd_group_reconfigure(cg->g, cfg);
+	pthread_mutex_unlock(&cg->mu);
+	return rc < 0 ? explain_line(cg->board, cg->bank, cg->lines[0].offset, rc) : 0;
+}
+
+static int cd_group_edges_enable(void *group, const struct pw_edge_config *ec, int *fd)
+{
+	struct cd_group *cg = group;
+
+	pthread_mutex_lock(&cg->mu);
+	int rc = pw_cd_group_edges_enable(cg->g, ec);
+	if (rc == 0) {
+		for (size_t i = 0; i < cg->n; i++)
+			cg->lines[i].seq_base = cg->lines[i].seq;   /* each watch from 1 */
+		*fd = pw_cd_group_fd(cg->g);
+	}
+	pthread_mutex_unlock(&cg->mu);
+	return rc < 0 ? explain_line(cg->board, cg->bank, cg->lines[0].offset, rc) : 0;
+}
+
+/* With cg->mu held: up to n events, each on its member. */
+static int group_read_locked(struct cd_group *cg, struct pw_raw_event *ev, size_t n)
+{
+	struct pw_cd_event raw[PW_CD_READ_MAX];
+	int kseq = (pw_cd_caps() & PW_CAP_KERNEL_SEQNO) != 0;
+	size_t total = 0;
+
+	while (total < n) {
+		size_t want = n - total < PW_CD_READ_MAX ? n - total : PW_CD_READ_MAX;
+		int got = pw_cd_group_read(cg->g, raw, want);
+		if (got < 0) {
+			if (total)
+				break;
+			return got;
+		}
+		for (int i = 0; i < got; i++) {
+			size_t k = 0;
+			while (k < cg->n && cg->lines[k].offset != raw[i].offset)
+				k++;
+			struct pw_raw_event *out = &ev[total];
+			if (k == cg->n)
+				continue;   /* not ours: cannot happen */
+			convert(&cg->lines[k], &raw[i], out, kseq);
+			out->count = 0;
+			out->line = (unsigned)k;
+			total++;
+		}
+		if ((size_t)got < want)
+			break;
+	}
+	return (int)total;
+}
+
+static void cd_group_edges_disable(void *group)
+{
+	struct cd_group *cg = group;
+	struct pw_raw_event drain[PW_CD_READ_MAX];
+
+	pthread_mutex_lock(&cg->mu);
+	/* Off, then take what was queued (its seqno counted, as for a line). */
+	if (pw_cd_group_edges_disable(cg->g) == 0)
+		while (group_read_locked(cg, drain, PW_ARRAY_SIZE(drain)) > 0)
+			;
+	pthread_mutex_unlock(&cg->mu);
+}
+
+static int cd_group_read_events(void *group, struct pw_raw_event *ev, size_t n)
+{
+	struct cd_group *cg = group;
+
+	pthread_mutex_lock(&cg->mu);
+	int rc = group_read_locked(cg, ev, n);
+	pthread_mutex_unlock(&cg->mu);
+	if (rc == -ENODEV || rc == -ENXIO)
+		pw_detail("%s is gone", cg->board->banks[cg->bank].path);
+	return rc;
+}
+
 static int cd_probe(void)
 {
 	char **paths;
@@ -692,4 +879,13 @@ const struct pw_backend_ops pw_backend_chardev = {
 	.edges_enable = cd_edges_enable,
 	.edges_disable = cd_edges_disable,
 	.read_events = cd_read_events,
+	/* line groups (issue 16) */
+	.request_group = cd_request_group,
+	.release_group = cd_release_group,
+	.group_get = cd_group_get,
+	.group_set = cd_group_set,
+	.group_reconfigure = cd_group_reconfigure,
+	.group_edges_enable = cd_group_edges_enable,
+	.group_edges_disable = cd_group_edges_disable,
+	.group_read_events = cd_group_read_events,
 };

@@ -58,6 +58,7 @@ struct pw_cd_event {
 	uint64_t timestamp_ns;
 	uint32_t line_seqno; /* the kernel's per-line seqno (v2), 0 (v1) */
 	int rising;          /* logical edge: 1 rising, 0 falling */
+	unsigned offset;     /* the line's (group reads) */
 };
 
 /* PW_CAP_* this libgpiod generation gives. */
@@ -95,5 +96,26 @@ PW_HIDDEN int pw_cd_fd(struct pw_cd_req *r);
 /* Up to n (<= PW_CD_READ_MAX) pending events, one kernel read, never
  * blocking: the count, 0 if none is pending or edges are off, -errno. */
 PW_HIDDEN int pw_cd_read(struct pw_cd_req *r, struct pw_cd_event *ev, size_t n);
+
+/* ---------------------------- line groups (issue 16; chardev_vN.c) */
+
+struct pw_cd_group;  /* lines of one chip in one kernel request */
+
+/* Request OFFSETS[0..n) together; members[i] serves member i's get/set
+ * (never released alone: pw_cd_release_group releases them).  libgpiod
+ * 1.6: -EOPNOTSUPP (the core's per-line fallback). */
+PW_HIDDEN int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
+				  const struct pw_line_config *cfg, struct pw_cd_group **out,
+				  struct pw_cd_req **members);
+PW_HIDDEN void pw_cd_release_group(struct pw_cd_group *g);
+PW_HIDDEN int pw_cd_group_get(struct pw_cd_group *g, int *values);
+PW_HIDDEN int pw_cd_group_set(struct pw_cd_group *g, const int *values);
+PW_HIDDEN int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *cfg);
+/* Edge detection on every line (event_buffer not honoured: the request's). */
+PW_HIDDEN int pw_cd_group_edges_enable(struct pw_cd_group *g, const struct pw_edge_config *ec);
+PW_HIDDEN int pw_cd_group_edges_disable(struct pw_cd_group *g);
+PW_HIDDEN int pw_cd_group_fd(struct pw_cd_group *g);
+/* As pw_cd_read, for every line of the group (ev->offset says which). */
+PW_HIDDEN int pw_cd_group_read(struct pw_cd_group *g, struct pw_cd_event *ev, size_t n);
 
 #endif /* PINWATCH_CHARDEV_H */

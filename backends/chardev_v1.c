@@ -375,3 +375,62 @@ int pw_cd_read(struct pw_cd_req *r, struct pw_cd_event *ev, size_t n)
 	}
 	return got;
 }
+
+/* ------------------------------------------------ line groups (issue 16) */
+
+/* libgpiod 1.6 gives one event descriptor per line and no multi-line
+ * reconfigure: groups use the core's per-line fallback (and its merge). */
+int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
+			const struct pw_line_config *cfg, struct pw_cd_group **out,
+			struct pw_cd_req **members)
+{
+	(void)c, (void)offsets, (void)n, (void)cfg, (void)out, (void)members;
+	return -EOPNOTSUPP;
+}
+
+void pw_cd_release_group(struct pw_cd_group *g)
+{
+	(void)g;
+}
+
+int pw_cd_group_get(struct pw_cd_group *g, int *values)
+{
+	(void)g, (void)values;
+	return -EOPNOTSUPP;
+}
+
+int pw_cd_group_set(struct pw_cd_group *g, const int *values)
+{
+	(void)g, (void)values;
+	return -EOPNOTSUPP;
+}
+
+int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *cfg)
+{
+	(void)g, (void)cfg;
+	return -EOPNOTSUPP;
+}
+
+int pw_cd_group_edges_enable(struct pw_cd_group *g, const struct pw_edge_config *ec)
+{
+	(void)g, (void)ec;
+	return -EOPNOTSUPP;
+}
+
+int pw_cd_group_edges_disable(struct pw_cd_group *g)
+{
+	(void)g;
+	return -EOPNOTSUPP;
+}
+
+int pw_cd_group_fd(struct pw_cd_group *g)
+{
+	(void)g;
+	return -1;
+}
+
+int pw_cd_group_read(struct pw_cd_group *g, struct pw_cd_event *ev, size_t n)
+{
+	(void)g, (void)ev, (void)n;
+	return -EOPNOTSUPP;
+}

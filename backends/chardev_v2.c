@@ -37,7 +37,7 @@ struct pw_cd_req {
 unsigned pw_cd_caps(void)
 {
 	return PW_CAP_BIAS | PW_CAP_DRIVE | PW_CAP_KERNEL_SEQNO |
-	       PW_CAP_KERNEL_DEBOUNCE | PW_CAP_EVENT_BUFFER;
+	       PW_CAP_KERNEL_DEBOUNCE | PW_CAP_EVENT_BUFFER | PW_CAP_GROUP_EDGES;
 }
 
 static int errno_or(int fallback)
@@ -416,6 +416,241 @@ int pw_cd_read(struct pw_cd_req *r, struct pw_cd_event *ev, size_t n)
 		ev[i].line_seqno = (uint32_t)gpiod_edge_event_get_line_seqno(e);
 		ev[i].rising = gpiod_edge_event_get_event_type(e) ==
 			       GPIOD_EDGE_EVENT_RISING_EDGE;
+	}
+	return got;
+}
+
+/* ------------------------------------------------ line groups (issue 16) */
+
+/* The lines of one chip in ONE kernel request: get and set of all of them
+ * in one ioctl (atomic), their edges on the request's one descriptor in the
+ * kernel's order (each event names its line).  Every member's pw_cd_req
+ * shares the request, for its own get/set. */
+struct pw_cd_group {
+	struct gpiod_line_request *req;
+	struct gpiod_line_settings *settings;  /* every line's */
+	struct gpiod_edge_event_buffer *buf;
+	size_t n;
+	unsigned *offsets;
+	struct pw_cd_req *members;
+};
+
+/* The group's settings on each of its offsets. */
+static struct gpiod_line_config *group_line_config(struct pw_cd_group *g)
+{
+	struct gpiod_line_config *lc = gpiod_line_config_new();
+
+	if (lc && gpiod_line_config_add_line_settings(lc, g->offsets, g->n, g->settings) < 0) {
+		gpiod_line_config_free(lc);
+		return NULL;
+	}
+	return lc;
+}
+
+static void group_free(struct pw_cd_group *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; g->members && i < g->n; i++)
+		gpiod_line_settings_free(g->members[i].settings);
+	free(g->members);
+	free(g->offsets);
+	gpiod_edge_event_buffer_free(g->buf);
+	gpiod_line_settings_free(g->settings);
+	free(g);
+}
+
+int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
+			const struct pw_line_config *cfg, struct pw_cd_group **out,
+			struct pw_cd_req **members)
+{
+	struct pw_cd_group *g = calloc(1, sizeof(*g));
+	struct gpiod_request_config *rc = NULL;
+	struct gpiod_line_config *lc = NULL;
+	int err = -ENOMEM;
+
+	if (!g)
+		return -ENOMEM;
+	g->n = n;
+	g->offsets = calloc(n, sizeof(*g->offsets));
+	g->members = calloc(n, sizeof(*g->members));
+	g->settings = gpiod_line_settings_new();
+	g->buf = gpiod_edge_event_buffer_new(PW_CD_READ_MAX);
+	if (!g->offsets || !g->members || !g->settings || !g->buf)
+		goto fail;
+	memcpy(g->offsets, offsets, n * sizeof(*offsets));
+	err = settings_apply(g->settings, cfg);
+	if (err < 0)
+		goto fail;
+	err = -ENOMEM;
+	rc = gpiod_request_config_new();
+	lc = group_line_config(g);
+	if (!rc || !lc)
+		goto fail;
+	gpiod_request_config_set_consumer(rc, cfg->consumer);
+	errno = 0;
+	g->req = gpiod_chip_request_lines(c->chip, rc, lc);
+	if (!g->req) {
+		err = errno_or(-EIO);
+		goto fail;
+	}
+	int fd = gpiod_line_request_get_fd(g->req);
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pw_cd_req *r = &g->members[i];
+		r->chip = c;
+		r->offset = offsets[i];
+		strncpy(r->consumer, cfg->consumer, sizeof(r->consumer) - 1);
+		r->req = g->req;   /* shared: released with the group */
+		r->settings = gpiod_line_settings_copy(g->settings);
+		if (!r->settings) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		members[i] = r;
+	}
+	gpiod_line_config_free(lc);
+	gpiod_request_config_free(rc);
+	*out = g;
+	return 0;
+fail:
+	if (g->req)
+		gpiod_line_request_release(g->req);
+	gpiod_line_config_free(lc);
+	gpiod_request_config_free(rc);
+	group_free(g);
+	return err;
+}
+
+void pw_cd_release_group(struct pw_cd_group *g)
+{
+	if (!g)
+		return;
+	gpiod_line_request_release(g->req);
+	group_free(g);
+}
+
+int pw_cd_group_get(struct pw_cd_group *g, int *values)
+{
+	enum gpiod_line_value *v = calloc(g->n, sizeof(*v));
+	int rc = 0;
+
+	if (!v)
+		return -ENOMEM;
+	errno = 0;
+	if (gpiod_line_request_get_values(g->req, v) < 0)
+		rc = errno_or(-EIO);
+	for (size_t i = 0; rc == 0 && i < g->n; i++)
+		values[i] = v[i] == GPIOD_LINE_VALUE_ACTIVE;
+	free(v);
+	return rc;
+}
+
+int pw_cd_group_set(struct pw_cd_group *g, const int *values)
+{
+	enum gpiod_line_value *v = calloc(g->n, sizeof(*v));
+	int rc = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < g->n; i++)
+		v[i] = values[i] ? GPIOD_LINE_VALUE_ACTIVE : GPIOD_LINE_VALUE_INACTIVE;
+	errno = 0;
+	if (gpiod_line_request_set_values(g->req, v) < 0)   /* one ioctl: atomic */
+		rc = errno_or(-EIO);
+	for (size_t i = 0; rc == 0 && i < g->n; i++)
+		gpiod_line_settings_set_output_value(g->members[i].settings, v[i]);
+	free(v);
+	return rc;
+}
+
+static int group_reconfigure_in_place(struct pw_cd_group *g)
+{
+	struct gpiod_line_config *lc = group_line_config(g);
+	int rc = 0;
+
+	if (!lc)
+		return -ENOMEM;
+	errno = 0;
+	if (gpiod_line_request_reconfigure_lines(g->req, lc) < 0)
+		rc = errno_or(-EIO);
+	gpiod_line_config_free(lc);
+	return rc;
+}
+
+int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *cfg)
+{
+	struct gpiod_line_settings *old = gpiod_line_settings_copy(g->settings);
+	int rc;
+
+	if (!old)
+		return -ENOMEM;
+	rc = settings_apply(g->settings, cfg);
+	if (rc == 0)
+		rc = group_reconfigure_in_place(g);
+	if (rc < 0) {
+		gpiod_line_settings_free(g->settings);
+		g->settings = old;
+		return rc;
+	}
+	gpiod_line_settings_free(old);
+	for (size_t i = 0; i < g->n; i++)
+		settings_apply(g->members[i].settings, cfg);
+	return 0;
+}
+
+int pw_cd_group_edges_enable(struct pw_cd_group *g, const struct pw_edge_config *ec)
+{
+	int rc;
+
+	if (gpiod_line_settings_get_direction(g->settings) == GPIOD_LINE_DIRECTION_OUTPUT)
+		return -EPERM;
+	if (ec->edges < PINWATCH_EDGE_RISING || ec->edges > PINWATCH_EDGE_BOTH)
+		return -EINVAL;
+	gpiod_line_settings_set_edge_detection(g->settings, edge_of(ec->edges));
+	gpiod_line_settings_set_debounce_period_us(g->settings, debounce_us(ec->debounce_ns));
+	rc = group_reconfigure_in_place(g);
+	if (rc < 0) {
+		gpiod_line_settings_set_edge_detection(g->settings, GPIOD_LINE_EDGE_NONE);
+		gpiod_line_settings_set_debounce_period_us(g->settings, 0);
+	}
+	return rc;
+}
+
+int pw_cd_group_edges_disable(struct pw_cd_group *g)
+{
+	gpiod_line_settings_set_edge_detection(g->settings, GPIOD_LINE_EDGE_NONE);
+	gpiod_line_settings_set_debounce_period_us(g->settings, 0);
+	return group_reconfigure_in_place(g);
+}
+
+int pw_cd_group_fd(struct pw_cd_group *g)
+{
+	return gpiod_line_request_get_fd(g->req);
+}
+
+int pw_cd_group_read(struct pw_cd_group *g, struct pw_cd_event *ev, size_t n)
+{
+	if (!n)
+		return 0;
+	if (n > PW_CD_READ_MAX)
+		n = PW_CD_READ_MAX;
+	errno = 0;
+	int got = gpiod_line_request_read_edge_events(g->req, g->buf, n);
+	if (got < 0)
+		return errno == EAGAIN ? 0 : errno_or(-EIO);
+	for (int i = 0; i < got; i++) {
+		struct gpiod_edge_event *e =
+			gpiod_edge_event_buffer_get_event(g->buf, (unsigned long)i);
+
+		ev[i].timestamp_ns = gpiod_edge_event_get_timestamp_ns(e);
+		ev[i].line_seqno = (uint32_t)gpiod_edge_event_get_line_seqno(e);
+		ev[i].rising = gpiod_edge_event_get_event_type(e) == GPIOD_EDGE_EVENT_RISING_EDGE;
+		ev[i].offset = gpiod_edge_event_get_line_offset(e);
 	}
 	return got;
 }

@@ -61,10 +61,15 @@ void pw_watch_unref_locked(struct pw_watch *wa)
 {
 	if (--wa->refs > 0)
 		return;
+	struct pw_watch *parent = wa->group_parent;   /* issue 16 */
+	if (wa->gw)
+		pw_group_watch_free(wa->gw);
 	pthread_cond_destroy(&wa->cv);
 	pw_queue_free(&wa->queue);
 	free(wa->ctx_copy);
 	free(wa);
+	if (parent)
+		pw_watch_unref_locked(parent);
 }
 
 int pw_wait_dispatcher_locked(pinwatch_watcher *w, const struct pw_watch *wa)
@@ -131,19 +136,33 @@ void pw_pin_release_locked(pinwatch_pin *p)
 static void watch_finish_locked(struct pw_watch *wa)
 {
 	pinwatch_pin *p = wa->pin;
+	struct pw_watch *parent = wa->group_parent;   /* issue 16 */
 
+	if (wa->gw) {
+		pw_group_watch_finish_locked(wa);
+		return;
+	}
 	if (!p)
 		return;
+	if (parent)
+		parent->refs++;   /* across our unref of wa */
 	wa->pin = NULL;
 	pw_pin_line_claim_locked(p);
 	pw_unlock();
-	p->board->ops->edges_disable(p->line);
+	if (!wa->no_edges)   /* a group member: its group's edges (issue 16) */
+		p->board->ops->edges_disable(p->line);
 	pw_lock();
 	p->watch = NULL;
 	pw_pin_line_done_locked(p);
 	if (p->release_when_unwatched)
 		pw_pin_release_locked(p);
 	pw_watch_unref_locked(wa);   /* the slot's reference */
+	if (parent) {
+		/* The last member released: the group watch can end. */
+		if (parent->closing)
+			pw_group_watch_finish_locked(parent);
+		pw_watch_unref_locked(parent);
+	}
 }
 
 void pw_watch_finish_if_closing_locked(struct pw_watch *wa)
@@ -176,6 +195,11 @@ int pw_watch_close_locked(struct pw_watch *wa, int *was_closing)
 	pinwatch_watcher *w = wa->watcher;
 	int ret = 0;
 
+	/* issue 16: a group watch closes as one, members first. */
+	if (wa->gw)
+		return pw_group_watch_close_locked(wa, was_closing);
+	if (wa->group_parent && !wa->group_parent->closing)
+		return pw_group_watch_close_locked(wa->group_parent, was_closing);
 	*was_closing = wa->closing;
 	if (!wa->closing)
 		watch_mark_closing_locked(wa);

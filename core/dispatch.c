@@ -141,6 +141,11 @@ static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	int n = 0;
 
 	enter_locked(w, wa);
+	if (wa->gw) {   /* issue 16: a group watch's one descriptor */
+		n = pw_group_watch_read_locked(wa);
+		leave_locked(w, wa);
+		return n;
+	}
 	if (wa->backlog_len)
 		goto deliver;   /* read more only once what was read is delivered */
 	pinwatch_pin *p = wa->pin;
@@ -176,6 +181,12 @@ out:
  * backlog still holds. */
 static int dispatch_idle_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
+	if (wa->gw) {   /* issue 16: a group watch's timer flushes its merge */
+		enter_locked(w, wa);
+		pw_group_watch_timer_locked(wa);
+		leave_locked(w, wa);
+		return 0;
+	}
 	uint64_t now, periods = pw_idle_expired_locked(wa, &now);
 
 	if (!periods)

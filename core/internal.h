@@ -42,7 +42,7 @@ PW_HIDDEN int pw_cond_wait_until(pthread_cond_t *c, uint64_t deadline_ns);
 
 /* ---------------------------------------------------------------- handles */
 
-enum pw_kind { PW_KIND_BOARD = 1, PW_KIND_PIN, PW_KIND_WATCHER };
+enum pw_kind { PW_KIND_BOARD = 1, PW_KIND_PIN, PW_KIND_WATCHER, PW_KIND_GROUP };
 
 #define PW_MAGIC_LIVE 0x7077484eu /* "pwHN" */
 #define PW_MAGIC_DEAD 0xdeadc105u
@@ -134,8 +134,14 @@ struct pinwatch_pin {
 	/* Closed while its watch could not be waited for (-EDEADLK): the watch's
 	 * release, when that dispatch leaves it, releases the pin too. */
 	int release_when_unwatched;
+	/* A member of this group (issue 16): the group owns and releases it. */
+	struct pinwatch_group *group;
 };
 
+/* Check CFG against the board's backend and fill LC (consumer: P's). */
+PW_HIDDEN int pw_pin_line_config(const pinwatch_board *b, const pinwatch_pin *p,
+				 const struct pinwatch_pin_config *cfg,
+				 struct pw_line_config *lc);
 /* Wait (core lock held) until no line operation runs on P, then claim it;
  * pw_pin_line_done() gives it back.  Line operations are bounded backend
  * calls that never wait on a callback, so this wait cannot deadlock. */
@@ -205,6 +211,13 @@ struct pw_watch {
 	int deb_level;            /* debounced level, -1: none yet */
 	uint64_t deb_ts;          /* when it was accepted */
 	int timerfd;              /* the idle watchdog's timer (real clock), -1: none */
+	/* Line groups (issue 16).  A group watch is a parent (gw set, no pin,
+	 * no line descriptor; its timerfd flushes the merge) over one member
+	 * watch per line (group_parent set: a normal one-pin watch whose
+	 * events go to the parent's merge; each holds a reference on it). */
+	struct pw_group_watch *gw;
+	struct pw_watch *group_parent;
+	int no_edges;             /* a member fed by its group's one descriptor */
 };
 
 /* An event that counts in stats.delivered when handed over (edges; error
@@ -212,6 +225,15 @@ struct pw_watch {
 static inline int pw_event_is_delivery(const struct pinwatch_event *ev)
 {
 	return ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING;
+}
+
+/* Of a callback watch's backlog, what is not yet handed over (the
+ * dispatcher's unlocked run has handed over `flight`). */
+static inline unsigned pw_backlog_left(const struct pw_watch *wa)
+{
+	unsigned flight = __atomic_load_n(&wa->flight, __ATOMIC_RELAXED);
+
+	return wa->backlog_len > flight ? wa->backlog_len - flight : 0;
 }
 
 /* The closing/stopping flags of watches and watchers are written with the
@@ -250,6 +272,90 @@ PW_HIDDEN void pw_idle_rearm_locked(struct pw_watch *wa);
 /* Read the expiries: their number (the quiet periods) and the time now
  * (board clock), or 0 if none. */
 PW_HIDDEN uint64_t pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns);
+
+/* ------------------------------------------------ line groups (issue 16) */
+
+struct pinwatch_group {
+	struct pw_handle h;
+	pinwatch_board *board;
+	size_t n;
+	pinwatch_pin **pins;      /* members, in the caller's order */
+	void *handle;             /* the backend's group, or NULL: per-line ops */
+	struct pw_watch *watch;   /* the group watch (parent), or NULL */
+	/* Closed while its watch could not be waited for (-EDEADLK): the
+	 * watch's end releases the group. */
+	int release_pending;
+};
+
+/* group.c: release the members' lines and free the group (closed handle). */
+PW_HIDDEN void pw_group_release_locked(pinwatch_group *g);
+
+/* merge.c: events of K sources, each in time order, held and released in
+ * time order across sources (bounded: cap events). */
+struct pw_merge_item {
+	struct pinwatch_event ev;
+	unsigned src;
+};
+
+struct pw_merge {
+	struct pw_merge_item *items;  /* sorted by timestamp, stable */
+	unsigned len, cap;
+	unsigned nsrc;
+	unsigned *per_src;            /* items held of each source */
+};
+
+PW_HIDDEN int pw_merge_init(struct pw_merge *m, unsigned nsrc, unsigned cap);
+PW_HIDDEN void pw_merge_free(struct pw_merge *m);
+/* Hold EV of source SRC; 0, or -ENOSPC when full. */
+PW_HIDDEN int pw_merge_push(struct pw_merge *m, unsigned src, const struct pinwatch_event *ev);
+/* Take the earliest held event if no earlier one can still come: every
+ * other source either holds an event, or was seen with nothing unread
+ * (quiet[s]) at NOW >= its timestamp + hold_ns.  force: take it anyway.
+ * 1 if *out was taken, else 0. */
+PW_HIDDEN int pw_merge_pop_ready(struct pw_merge *m, const unsigned char *quiet, uint64_t now,
+				 uint64_t hold_ns, int force, struct pinwatch_event *out);
+/* When the earliest held event becomes due by the hold alone, or 0. */
+PW_HIDDEN uint64_t pw_merge_due(const struct pw_merge *m, uint64_t hold_ns);
+
+struct pw_group_watch {
+	pinwatch_group *group;    /* NULL once released */
+	size_t n;
+	struct pw_watch **members;
+	struct pw_merge merge;
+	uint64_t hold_ns;         /* 0 on a virtual clock */
+	unsigned char *quiet;     /* scratch, n */
+	int flushing;             /* a flush is calling back (one at a time) */
+	int finished;             /* unlinked from its group and members */
+	/* The backend's group edges (one descriptor, pa->fd, for all
+	 * members: kernel order) instead of one watch descriptor per member. */
+	int group_edges;
+	int edges_on;             /* group_edges_enable succeeded, not yet disabled */
+};
+
+/* group_watch.c */
+/* Close a group watch (its members first); as pw_watch_close_locked. */
+PW_HIDDEN int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing);
+/* Its group descriptor is ready (the dispatcher, with pa entered): read,
+ * account per member, deliver.  Returns the events read. */
+PW_HIDDEN int pw_group_watch_read_locked(struct pw_watch *pa);
+/* Its merge timer fired (the dispatcher, with pa entered). */
+PW_HIDDEN void pw_group_watch_timer_locked(struct pw_watch *pa);
+PW_HIDDEN void pw_group_watch_free(struct pw_group_watch *gw);
+/* Complete a closing group watch once its members are released and no
+ * other thread's dispatch is in it (idempotent). */
+PW_HIDDEN void pw_group_watch_finish_locked(struct pw_watch *pa);
+/* Sum the members' counters into *out. */
+PW_HIDDEN void pw_group_watch_stats_locked(const struct pw_watch *pa,
+					   struct pinwatch_watch_stats *out);
+/* watch.c: a new watch (P: NULL for a group watch), and a member's add. */
+PW_HIDDEN struct pw_watch *pw_watch_new_locked(pinwatch_watcher *w, pinwatch_pin *p,
+					       const char *what,
+					       const struct pinwatch_watch_config *cfg, int *err);
+PW_HIDDEN int pw_watch_add_member(pinwatch_watcher *w, pinwatch_pin *p,
+				  const struct pinwatch_watch_config *cfg,
+				  struct pw_watch *parent, unsigned src, pinwatch_watch_id *out);
+/* The board clock now, for the merge (core lock not held). */
+PW_HIDDEN uint64_t pw_board_now(const pinwatch_board *b);
 
 /* ---------------------------------------------------------------- watcher */
 

@@ -9,9 +9,9 @@
 #include "internal.h"
 
 /* Check a config against what the backend can do; fill the line config. */
-static int make_line_config(const pinwatch_board *b, const pinwatch_pin *p,
+int pw_pin_line_config(const pinwatch_board *b, const pinwatch_pin *p,
 			    const struct pinwatch_pin_config *cfg,
-			    struct pw_line_config *lc)
+			       struct pw_line_config *lc)
 {
 	if (cfg->direction != PINWATCH_DIR_INPUT && cfg->direction != PINWATCH_DIR_OUTPUT) {
 		pw_detail("direction %d: want PINWATCH_DIR_INPUT or PINWATCH_DIR_OUTPUT", cfg->direction);
@@ -78,7 +78,7 @@ PINWATCH_API int pinwatch_pin_open(pinwatch_board *b, const char *name,
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	snprintf(p->consumer, sizeof(p->consumer), "%s",
 		 cfg->consumer && *cfg->consumer ? cfg->consumer : b->consumer);
-	ret = make_line_config(b, p, cfg, &p->cfg);
+	ret = pw_pin_line_config(b, p, cfg, &p->cfg);
 	if (ret < 0)
 		goto err;
 
@@ -133,12 +133,17 @@ PINWATCH_API int pinwatch_pin_reconfigure(pinwatch_pin *p, const struct pinwatch
 		pw_unlock();
 		return pw_errorf(-EINVAL, "pin reconfigure: not an open pin");
 	}
+	if (p->group) {   /* issue 16 */
+		pw_detail("the pin is a member of a group: use pinwatch_group_reconfigure");
+		ret = -EBUSY;
+		goto out;
+	}
 	if (p->watch) {
 		pw_detail("the pin is watched; remove its watch first");
 		ret = -EBUSY;
 		goto out;
 	}
-	ret = make_line_config(p->board, p, cfg, &lc);
+	ret = pw_pin_line_config(p->board, p, cfg, &lc);
 	if (ret < 0)
 		goto out;
 	/* A request may wait (sysfs): not under the core lock.  The line
@@ -176,6 +181,13 @@ PINWATCH_API void pinwatch_pin_close(pinwatch_pin *p)
 	if (!p)
 		return;
 	pw_lock();
+	if (pw_live(p, PW_KIND_PIN) && p->group) {
+		/* issue 16: a member is the group's to close. */
+		pw_errorf(-EBUSY, "%s: close: the pin is a member of a group; pinwatch_group_close closes it",
+			  p->h.what);
+		pw_unlock();
+		return;
+	}
 	if (pw_handle_close(&p->h, PW_KIND_PIN, "pinwatch_pin_close") < 0) {
 		pw_unlock();   /* a double close or garbage, reported under PINWATCH_DEBUG */
 		return;

@@ -65,8 +65,8 @@ static int edge_config(const pinwatch_board *b, struct pw_watch *wa, struct pw_e
 	return 0;
 }
 
-static struct pw_watch *watch_new(pinwatch_watcher *w, pinwatch_pin *p,
-				  const struct pinwatch_watch_config *cfg, int *err)
+struct pw_watch *pw_watch_new_locked(pinwatch_watcher *w, pinwatch_pin *p, const char *what,
+				     const struct pinwatch_watch_config *cfg, int *err)
 {
 	struct pw_watch *wa = calloc(1, sizeof(*wa));
 
@@ -78,7 +78,7 @@ static struct pw_watch *watch_new(pinwatch_watcher *w, pinwatch_pin *p,
 		wa->cfg.edges = PINWATCH_EDGE_BOTH;
 	wa->watcher = w;
 	wa->pin = p;
-	memcpy(wa->what, p->h.what, sizeof(wa->what));
+	snprintf(wa->what, sizeof(wa->what), "%s", what);
 	wa->fd = -1;
 	wa->timerfd = -1;
 	wa->refs = 1;   /* the slot's */
@@ -104,9 +104,9 @@ fail:
 	return NULL;
 }
 
-PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
-				    const struct pinwatch_watch_config *cfg,
-				    pinwatch_watch_id *out)
+/* A one-pin watch; with PARENT, member SRC of a group watch (issue 16). */
+static int watch_add(pinwatch_watcher *w, pinwatch_pin *p, const struct pinwatch_watch_config *cfg,
+		     struct pw_watch *parent, unsigned src, pinwatch_watch_id *out)
 {
 	static const struct pinwatch_watch_config defaults;
 	struct pw_edge_config ec;
@@ -140,7 +140,17 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 		ret = -EBUSY;
 		goto out;
 	}
-	wa = watch_new(w, p, cfg, &ret);
+	if (p->group && !parent) {
+		pw_detail("the pin is a member of a group: watch the group (pinwatch_watch_add_group)");
+		ret = -EBUSY;
+		goto out;
+	}
+	if (parent && parent->closing) {
+		pw_detail("the group watch was removed meanwhile");
+		ret = -EINVAL;
+		goto out;
+	}
+	wa = pw_watch_new_locked(w, p, p->h.what, cfg, &ret);
 	if (!wa)
 		goto out;
 	ret = edge_config(b, wa, &ec);
@@ -150,6 +160,13 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 		pw_watch_unref_locked(wa);
 		goto out;
 	}
+	if (parent) {   /* the group watch's member: closed with it */
+		wa->group_parent = parent;
+		wa->no_edges = parent->gw->group_edges;
+		parent->refs++;
+		parent->gw->members[src] = wa;
+		wa->refs++;
+	}
 	/* The pin is watched from here on: a close of the pin or the watcher
 	 * meanwhile closes this watch, after our line operation. */
 	p->watch = wa;
@@ -157,7 +174,8 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 	pw_pin_line_claim_locked(p);
 	pw_unlock();
 	int fd = -1;
-	ret = b->ops->edges_enable(p->line, &ec, &fd);
+	/* A member fed by its group's descriptor has no edges of its own. */
+	ret = wa->no_edges ? 0 : b->ops->edges_enable(p->line, &ec, &fd);
 	pw_lock();
 	wa->fd = fd;   /* under the lock: a closer meanwhile reads it */
 	pw_pin_line_done_locked(p);
@@ -183,7 +201,7 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 		.events = EPOLLIN | EPOLLPRI | EPOLLERR | EPOLLHUP,
 		.data.u64 = wa->id,
 	};
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, wa->fd, &ee) < 0) {
+	if (!wa->no_edges && epoll_ctl(w->epfd, EPOLL_CTL_ADD, wa->fd, &ee) < 0) {
 		ret = -errno;
 		pw_detail("epoll_ctl: cannot watch descriptor %d", wa->fd);
 		wa->st.error = ret;   /* never in epoll: nothing to take out */
@@ -205,6 +223,19 @@ out_ref:
 out:
 	pw_unlock();
 	return pw_fail(ret, "%s: watch edges", what);
+}
+
+PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
+				    const struct pinwatch_watch_config *cfg,
+				    pinwatch_watch_id *out)
+{
+	return watch_add(w, p, cfg, NULL, 0, out);
+}
+
+int pw_watch_add_member(pinwatch_watcher *w, pinwatch_pin *p, const struct pinwatch_watch_config *cfg,
+			struct pw_watch *parent, unsigned src, pinwatch_watch_id *out)
+{
+	return watch_add(w, p, cfg, parent, src, out);
 }
 
 PINWATCH_API int pinwatch_watch_remove(pinwatch_watcher *w, pinwatch_watch_id id)
@@ -298,14 +329,16 @@ PINWATCH_API int pinwatch_watch_stats(pinwatch_watcher *w, pinwatch_watch_id id,
 		return pw_errorf(-EINVAL, "watch stats: not an open watcher");
 	}
 	struct pw_watch *wa = pw_slots_find_locked(w, id);
-	if (wa) {
+	if (wa && wa->gw) {
+		pw_group_watch_stats_locked(wa, out);   /* issue 16: over its members */
+	} else if (wa) {
 		*out = wa->st;
 		/* the dispatcher's unlocked run has handed over `flight` */
 		unsigned flight = __atomic_load_n(&wa->flight, __ATOMIC_RELAXED);
 		for (unsigned i = 0; i < flight; i++)
 			if (pw_event_is_delivery(&wa->backlog[wa->backlog_head + i]))
 				out->delivered++;
-		out->queued = wa->queue.len + (wa->backlog_len > flight ? wa->backlog_len - flight : 0);
+		out->queued = wa->queue.len + pw_backlog_left(wa);
 		out->loss_seen = wa->loss_seen;
 	}
 	pw_unlock();

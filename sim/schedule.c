@@ -259,6 +259,13 @@ static int due_by(struct sim_board *sb, uint64_t limit, uint64_t *t, int *in_run
 	return 1;
 }
 
+int pw_sim_sched_next(struct sim_board *sb, uint64_t *t)
+{
+	int in_run;
+
+	return due_by(sb, UINT64_MAX, t, &in_run);
+}
+
 void pw_sim_advance_locked(struct sim_board *sb, uint64_t ns)
 {
 	uint64_t target = sb->vnow + ns, t;

@@ -16,7 +16,7 @@
 #include "sim.h"
 
 static const char *const sim_options[] = {
-	"banks", "lines", "clock", "buffer", "overflow", NULL
+	"banks", "lines", "clock", "buffer", "overflow", "groups", NULL
 };
 
 struct sim_line *pw_sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset)
@@ -76,6 +76,15 @@ static int parse_options(const struct pw_open_args *a, struct sim_board *sb,
 		return -EINVAL;
 	}
 	sb->overflow_newest = v && !strcmp(v, "newest");
+
+	v = pw_spec_get(s, "groups");   /* issue 16 */
+	if (v && strcmp(v, "on") && strcmp(v, "off") && strcmp(v, "fd")) {
+		pw_detail("option groups=%s: want groups=on, groups=fd (one descriptor per group) or "
+			  "groups=off (per-line fallback)", v);
+		return -EINVAL;
+	}
+	sb->groups_off = v && !strcmp(v, "off");
+	sb->groups_fd = v && !strcmp(v, "fd");
 	return 0;
 }
 
@@ -180,6 +189,8 @@ static unsigned sim_caps(void *state)
 	 * which is the code the sim is there to test. */
 	if (!sb->overflow_newest)
 		caps |= PW_CAP_KERNEL_SEQNO;
+	if (sb->groups_fd)
+		caps |= PW_CAP_GROUP_EDGES;   /* groups=fd (issue 16) */
 	return caps;
 }
 
@@ -513,4 +524,14 @@ const struct pw_backend_ops pw_backend_sim = {
 	.edges_disable = sim_edges_disable,
 	.read_events = sim_read_events,
 	.idle_arm = sim_idle_arm,
+	/* line groups (issue 16): group.c */
+	.request_group = pw_sim_request_group,
+	.release_group = pw_sim_release_group,
+	.group_get = pw_sim_group_get,
+	.group_set = pw_sim_group_set,
+	.group_reconfigure = pw_sim_group_reconfigure,
+	.now = pw_sim_watermark,
+	.group_edges_enable = pw_sim_group_edges_enable,
+	.group_edges_disable = pw_sim_group_edges_disable,
+	.group_read_events = pw_sim_group_read_events,
 };

@@ -140,7 +140,22 @@ struct sim_board {
 	struct sim_line *idle_lines;  /* lines with a virtual idle watchdog */
 	unsigned next_gen_id;
 	struct sim_fault *faults;
+	int groups_off;            /* groups=off: no group ops (issue 16) */
+	int groups_fd;             /* groups=fd: a group's edges on one descriptor */
 };
+
+/* group.c: line groups (issue 16), the backend's group ops. */
+PW_HIDDEN int pw_sim_request_group(void *state, unsigned bank, const unsigned *offsets, size_t n,
+				   const struct pw_line_config *cfg, void **lines, void **group);
+PW_HIDDEN void pw_sim_release_group(void *group);
+PW_HIDDEN int pw_sim_group_get(void *group, int *values);
+PW_HIDDEN int pw_sim_group_set(void *group, const int *values);
+PW_HIDDEN int pw_sim_group_reconfigure(void *group, const struct pw_line_config *cfg);
+PW_HIDDEN int pw_sim_group_edges_enable(void *group, const struct pw_edge_config *ec, int *fd);
+PW_HIDDEN void pw_sim_group_edges_disable(void *group);
+PW_HIDDEN int pw_sim_group_read_events(void *group, struct pw_raw_event *ev, size_t n);
+/* Every edge stamped at or before this time is in its line's ring. */
+PW_HIDDEN uint64_t pw_sim_watermark(void *state);
 
 /* sim.c */
 PW_HIDDEN struct sim_line *pw_sim_line_at(struct sim_board *sb, unsigned bank, unsigned offset);
@@ -169,6 +184,8 @@ PW_HIDDEN void pw_sim_doorbell_drain(struct sim_line *l);
 /* schedule.c — with sb->mu held unless said otherwise. */
 PW_HIDDEN int pw_sim_sched_add(struct sim_board *sb, struct sim_gen *g);
 PW_HIDDEN void pw_sim_sched_remove(struct sim_board *sb, struct sim_gen *g);
+/* 1 and the time of the earliest scheduled transition, or 0 if none. */
+PW_HIDDEN int pw_sim_sched_next(struct sim_board *sb, uint64_t *t);
 /* Stop the real-clock player thread (sb->mu not held). */
 PW_HIDDEN void pw_sim_sched_stop(struct sim_board *sb);
 /* Play the next transition of G (pulse.c). */

@@ -17,5 +17,6 @@ Suite *core_api_suite(void);
 Suite *core_teardown_suite(void);
 Suite *core_idle_suite(void);
 Suite *core_batch_suite(void);
+Suite *core_group_suite(void);
 
 #endif

@@ -348,9 +348,55 @@ out:
 	return rc;
 }
 
+/* Line groups (issue 16): open, atomic set/get, reconfigure, a queue and a
+ * callback group watch fed by events, close with the watch in place. */
+static int group_cycle(void)
+{
+	pinwatch_board *b = NULL;
+	pinwatch_group *gi = NULL, *go = NULL;
+	pinwatch_watcher *w = NULL;
+	pinwatch_watch_id id = 0, id2 = 0;
+	const char *ins[] = { "N6", "N7" }, *outs[] = { "N8", "N9" }, *more[] = { "N10", "S2" };
+	struct pinwatch_pin_config oc = { .direction = PINWATCH_DIR_OUTPUT };
+	struct pinwatch_event ev[8];
+	int v[2] = { 1, 0 }, calls = 0, rc = 0;
+	pinwatch_group *gm = NULL;
+
+	TRY(pinwatch_board_open("sim:aria-g25,clock=virtual", &b));
+	TRY(pinwatch_group_open(b, ins, 2, NULL, &gi));
+	TRY(pinwatch_group_open(b, outs, 2, &oc, &go));
+	TRY(pinwatch_group_open(b, more, 2, NULL, &gm));   /* two banks: per line */
+	TRY(pinwatch_group_set(go, v));
+	TRY(pinwatch_group_get(go, v));
+	TRY(pinwatch_group_reconfigure(go, &oc));
+	TRY(pinwatch_watcher_new(&w));
+	struct pinwatch_watch_config qc = { .queue_size = 8 };
+	struct pinwatch_watch_config cb = { .callback = on_event, .ctx = &calls, .ctx_size = sizeof(calls) };
+	TRY(pinwatch_watch_add_group(w, gi, &qc, &id));
+	TRY(pinwatch_watch_add_group(w, gm, &cb, &id2));
+	for (int i = 0; i < 4; i++) {
+		TRY(pinwatch_sim_drive(b, ins[i % 2], !(i / 2)));
+		TRY(pinwatch_sim_drive(b, more[i % 2], !(i / 2)));
+	}
+	for (int k = 0; k < 16 && pinwatch_watcher_dispatch(w, 0) > 0; k++)
+		;
+	TRY(pinwatch_watch_read(w, id, ev, 8, 0));
+	struct pinwatch_watch_stats st;
+	TRY(pinwatch_watch_stats(w, id2, &st));
+out:
+	pinwatch_group_close(gi);   /* its watch first */
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(gm);
+	pinwatch_group_close(go);
+	pinwatch_board_close(b);
+	return rc;
+}
+
 static int cycle(void)
 {
 	int rc = sim_cycle();
+	if (rc == 0)
+		rc = group_cycle();   /* issue 16 */
 	if (rc == 0)
 		rc = sysfs_cycle();
 	return rc;

@@ -134,6 +134,8 @@ struct pw_raw_event {
 	 * a backend with PW_CAP_EDGE_RUNS (others need not set it at all),
 	 * and only on counters-only watches. */
 	uint64_t count;
+	/* group_read_events (issue 16): the index of the member it is on. */
+	unsigned line;
 };
 
 enum pw_caps {
@@ -144,6 +146,8 @@ enum pw_caps {
 	PW_CAP_EVENT_BUFFER = 1u << 4,    /* edges_enable honours event_buffer */
 	PW_CAP_EDGE_RUNS = 1u << 5,       /* raw events may stand for runs (count);
 					   * the core reads count only then */
+	PW_CAP_GROUP_EDGES = 1u << 6,     /* a group's edges on one descriptor
+					   * (group_edges_enable; issue 16) */
 };
 
 struct pw_backend_ops {
@@ -195,6 +199,36 @@ struct pw_backend_ops {
 	 * each further quiet period.  -EOPNOTSUPP: the core's timer does it
 	 * (real clocks).  Disarmed by edges_disable. */
 	int (*idle_arm)(void *line, uint64_t idle_ns);
+
+	/* ---- line groups (issue 16); every one optional: NULL (or
+	 * -EOPNOTSUPP from request_group) and the core uses the per-line ops,
+	 * one line after the other. ---- */
+	/* Request lines OFFSETS[0..n) of BANK together, so that group_get and
+	 * group_set see and drive them at once.  lines[i] is member i's handle
+	 * for the per-line ops (get, set, edges_enable, read_events, ...; not
+	 * release nor reconfigure), *group the group's. */
+	int (*request_group)(void *state, unsigned bank, const unsigned *offsets, size_t n,
+			     const struct pw_line_config *cfg, void **lines, void **group);
+	/* Release every member line and the group (release is not called on
+	 * the members).  Serialized by the core like a line's release. */
+	void (*release_group)(void *group);
+	/* values[i]: member i's logical value / what to drive on it. */
+	int (*group_get)(void *group, int *values);
+	int (*group_set)(void *group, const int *values);
+	int (*group_reconfigure)(void *group, const struct pw_line_config *cfg);
+	/* Edges of every member on ONE descriptor, in the kernel's order across
+	 * the group's lines (raw->line says which); the members' own
+	 * edges_enable/read_events are then not used.  event_buffer is the
+	 * backend's to honour or not.  Serialized like a line's edges ops;
+	 * group_edges_disable only after the descriptor left epoll and no
+	 * group_read_events runs. */
+	int (*group_edges_enable)(void *group, const struct pw_edge_config *ec, int *fd);
+	void (*group_edges_disable)(void *group);
+	int (*group_read_events)(void *group, struct pw_raw_event *ev, size_t n);
+	/* The board's clock now, for a backend whose clock is its own (the
+	 * sim's virtual time); NULL: clock_gettime of clock().  Never called
+	 * with the core lock held. */
+	uint64_t (*now)(void *state);
 };
 
 PW_HIDDEN extern const struct pw_backend_ops pw_backend_sim;

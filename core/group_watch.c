@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The group watch (issue 16): one watch id over every member of a group,
+ * its events delivered in timestamp order across members.
+ *
+ * It is a parent watch (in the watcher's slots: the id, the queue or the
+ * callback, a flush timer) over one ordinary one-pin watch per member, so
+ * that per-line accounting (seqno, lost inference, debounce, counters) is
+ * exactly the one-pin watch's.  A member's events go to the parent's merge
+ * (merge.c) instead of a consumer; each flush releases what can no longer
+ * be preceded by another member's event:
+ *
+ *   - a member that holds an event cannot (its kernel/sim order);
+ *   - a member seen with nothing unread at a time T cannot produce an event
+ *     stamped before T - hold_ns.  hold_ns is the latency bound: 0 for a
+ *     backend whose now() is a watermark (the sim: every edge stamped up to
+ *     it is in its ring), PINWATCH_GROUP_ORDER_NS for the real clocks of
+ *     chardev and sysfs.
+ *
+ * A timer (real clocks) flushes what an idle member would otherwise hold
+ * back; the merge is bounded, and releases early rather than block or grow.
+ *
+ * Teardown: closing the parent closes its members first (each with the
+ * one-pin guarantees, closing.c), then waits out a flush on another thread;
+ * it ends (pw_group_watch_finish_locked) once every member is released.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MERGE_CAP 1024u
+#define RETRY_NS 1000000ull   /* a flush that could release nothing retries after */
+#define STUCK_HOLDS 10        /* see flush_locked */
+
+struct member_ctx {
+	struct pw_watch *parent;
+	unsigned src;
+};
+
+static uint64_t clock_ns(int clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock == PINWATCH_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t pw_board_now(const pinwatch_board *b)
+{
+	return b->ops->now ? b->ops->now(b->state) : clock_ns(b->clock);
+}
+
+void pw_group_watch_free(struct pw_group_watch *gw)
+{
+	pw_merge_free(&gw->merge);
+	free(gw->members);
+	free(gw->quiet);
+	free(gw);
+}
+
+/* Which members have nothing unread now (core lock held: a member not
+ * closing keeps its descriptor open). */
+static void find_quiet_locked(struct pw_group_watch *gw)
+{
+	for (size_t s = 0; s < gw->n; s++) {
+		struct pw_watch *m = gw->members[s];
+		int quiet = 1;
+		if (m && pw_watch_active(m) && m->fd >= 0) {
+			struct pollfd pfd = { .fd = m->fd, .events = POLLIN | POLLPRI };
+			quiet = !pw_backlog_left(m) && poll(&pfd, 1, 0) == 0;
+		}
+		gw->quiet[s] = (unsigned char)quiet;
+	}
+}
+
+static void arm_timer_locked(struct pw_watch *pa, int clock)
+{
+	struct pw_group_watch *gw = pa->gw;
+	struct itimerspec its = { 0 };
+
+	if (pa->timerfd < 0)
+		return;
+	if (gw->merge.len) {
+		uint64_t due = pw_merge_due(&gw->merge, gw->hold_ns);
+		uint64_t soon = clock_ns(clock) + RETRY_NS;
+		if (due < soon)
+			due = soon;
+		its.it_value.tv_sec = (time_t)(due / 1000000000u);
+		its.it_value.tv_nsec = (long)(due % 1000000000u);
+	}
+	timerfd_settime(pa->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+/* Hand EV to the group's consumer (the lock is dropped for a callback). */
+static void deliver_locked(struct pw_watch *pa, struct pinwatch_event *ev)
+{
+	int edge = ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING;
+
+	if (pa->cfg.queue_size) {
+		if (edge)
+			ev->lost += pa->pending_lost;
+		if (pw_queue_push(&pa->queue, ev, !edge) < 0) {
+			pa->st.lost_queue++;
+			pa->st.lost++;
+			pa->pending_lost = ev->lost + 1;
+			return;
+		}
+		if (edge) {
+			pa->pending_lost = 0;
+			pa->st.delivered++;
+		}
+		pthread_cond_broadcast(&pa->cv);
+		return;
+	}
+	pinwatch_callback cb = pa->cfg.callback;
+	void *ctx = pa->cfg.ctx;
+	if (edge)
+		pa->st.delivered++;
+	pw_unlock();
+	cb(ev, ctx);
+	pw_lock();
+}
+
+/* Release, in order, what no member can precede any more.  The dispatcher
+ * only, with the parent or a member entered; now: the board's, taken
+ * before the members were looked at. */
+static void flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock)
+{
+	struct pw_group_watch *gw = pa->gw;
+	struct pinwatch_event ev;
+
+	if (gw->flushing)
+		return;
+	gw->flushing = 1;
+	find_quiet_locked(gw);
+	for (;;) {
+		/* A member that stays readable without delivering (a stuck
+		 * descriptor) holds the others back STUCK_HOLDS windows at most. */
+		uint64_t due = pw_merge_due(&gw->merge, gw->hold_ns * STUCK_HOLDS);
+		int stale = gw->hold_ns && gw->merge.len && now >= due;
+		if (pa->closing ||
+		    !pw_merge_pop_ready(&gw->merge, gw->quiet, now, gw->hold_ns, force || stale, &ev))
+			break;
+		deliver_locked(pa, &ev);
+	}
+	if (!pa->closing)
+		arm_timer_locked(pa, clock);
+	gw->flushing = 0;
+}
+
+/* A member's event (its callback: on the dispatcher, core lock not held). */
+static void member_event(const struct pinwatch_event *ev, void *ctx)
+{
+	const struct member_ctx *mc = ctx;
+	struct pw_watch *pa = mc->parent;
+	const pinwatch_board *b = ev->pin->board;
+	int clock = b->clock;
+	uint64_t now = pw_board_now(b);   /* before the lock: the sim's own lock */
+	struct pinwatch_event e = *ev;
+
+	pw_lock();
+	struct pw_group_watch *gw = pa->gw;
+	struct pw_watch *m = gw->members[mc->src];
+	e.watch = pa->id;
+	if (!pa->closing) {
+		int force = e.edge == PINWATCH_EVENT_ERROR;   /* stamped on another clock */
+		if (force)
+			flush_locked(pa, now, 1, clock);
+		while (!pa->closing && pw_merge_push(&gw->merge, mc->src, &e) == -ENOSPC) {
+			struct pinwatch_event old;   /* full: the earliest goes early */
+			if (pw_merge_pop_ready(&gw->merge, gw->quiet, now, 0, 1, &old))
+				deliver_locked(pa, &old);
+		}
+		/* Once per batch of the member: the last of what it read. */
+		if (force || !m || !pw_backlog_left(m))
+			flush_locked(pa, now, force, clock);
+	}
+	pw_unlock();
+}
+
+void pw_group_watch_timer_locked(struct pw_watch *pa)
+{
+	struct pw_group_watch *gw = pa->gw;
+	uint64_t expirations;
+
+	if (read(pa->timerfd, &expirations, sizeof(expirations)) != (ssize_t)sizeof(expirations))
+		return;
+	if (pa->closing || !gw->group)
+		return;
+	/* The group is alive while its watch is entered: a closer waits. */
+	const pinwatch_board *b = gw->group->board;
+	pw_unlock();
+	uint64_t now = pw_board_now(b);
+	pw_lock();
+	if (!pa->closing)
+		flush_locked(pa, now, 0, b->clock);
+}
+
+void pw_group_watch_stats_locked(const struct pw_watch *pa, struct pinwatch_watch_stats *out)
+{
+	const struct pw_group_watch *gw = pa->gw;
+	int per_event = pa->cfg.callback || pa->cfg.queue_size;
+
+	*out = pa->st;
+	out->queued = pa->queue.len + gw->merge.len;
+	out->loss_seen = pa->loss_seen;
+	for (size_t i = 0; i < gw->n; i++) {
+		const struct pw_watch *m = gw->members[i];
+		if (!m)
+			continue;
+		out->rising += m->st.rising;
+		out->falling += m->st.falling;
+		out->lost += m->st.lost;
+		out->lost_source += m->st.lost_source;
+		out->filtered += m->st.filtered;
+		out->idle += m->st.idle;
+		out->queued += pw_backlog_left(m);
+		if (!out->error)
+			out->error = m->st.error;
+		if (!per_event)
+			out->delivered += m->st.delivered;   /* counters only */
+	}
+}
+
+/* The group's edges off (its descriptor out of epoll, no read running),
+ * with every member line claimed against a release meanwhile. */
+static void group_edges_off_locked(pinwatch_group *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_claim_locked(g->pins[i]);
+	pw_unlock();
+	g->board->ops->group_edges_disable(g->handle);
+	pw_lock();
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_done_locked(g->pins[i]);
+}
+
+/* What the group's descriptor is asked for: as a one-pin watch's. */
+static void group_edge_config(const pinwatch_board *b, const struct pinwatch_watch_config *cfg,
+			      struct pw_edge_config *ec)
+{
+	memset(ec, 0, sizeof(*ec));
+	ec->edges = cfg->edges ? cfg->edges : PINWATCH_EDGE_BOTH;
+	ec->event_buffer = cfg->event_buffer;
+	ec->per_event = cfg->callback || cfg->queue_size;
+	if (cfg->debounce_ns && (b->caps & PW_CAP_KERNEL_DEBOUNCE))
+		ec->debounce_ns = cfg->debounce_ns;
+	else if (cfg->debounce_ns)
+		ec->edges = PINWATCH_EDGE_BOTH;   /* the members debounce in software */
+	if (!ec->event_buffer && !ec->per_event && (b->caps & PW_CAP_EVENT_BUFFER))
+		ec->event_buffer = b->ops->counting_buffer;
+}
+
+/* Turn the group's edges on once its members are watched (core lock held,
+ * dropped for the backend).  0, or -errno with the message set. */
+static int group_edges_on_locked(struct pw_watch *pa, const struct pinwatch_watch_config *cfg)
+{
+	struct pw_group_watch *gw = pa->gw;
+	pinwatch_group *g = gw->group;
+	pinwatch_watcher *w = pa->watcher;
+	struct pw_edge_config ec;
+	int fd = -1, ret;
+
+	if (!g)
+		return pw_errorf(-EINVAL, "%s: watch edges: the group was closed meanwhile", pa->what);
+	group_edge_config(g->board, cfg, &ec);
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_claim_locked(g->pins[i]);
+	pw_unlock();
+	ret = g->board->ops->group_edges_enable(g->handle, &ec, &fd);
+	pw_lock();
+	if (ret == 0) {
+		pa->fd = fd;
+		gw->edges_on = 1;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		pw_pin_line_done_locked(g->pins[i]);
+	if (ret < 0)
+		return pw_fail(ret, "%s: watch edges", pa->what);
+	if (pa->closing)
+		return pw_errorf(-EINVAL, "%s: watch edges: the group or the watcher was closed meanwhile",
+				 pa->what);
+	struct epoll_event ee = {
+		.events = EPOLLIN | EPOLLPRI | EPOLLERR | EPOLLHUP,
+		.data.u64 = pa->id,
+	};
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, pa->fd, &ee) < 0) {
+		ret = -errno;
+		pa->st.error = ret;   /* never in epoll: nothing to take out */
+		return pw_fail(ret, "%s: watch edges: epoll_ctl: cannot watch descriptor %d", pa->what, pa->fd);
+	}
+	return 0;
+}
+
+int pw_group_watch_read_locked(struct pw_watch *pa)
+{
+	struct pw_group_watch *gw = pa->gw;
+	struct pw_raw_event raw[PW_READ_BATCH];
+	struct pinwatch_event out[PW_BACKLOG_MAX];
+	int n;
+
+	if (pa->closing || !gw->edges_on || !gw->group)
+		return 0;
+	/* The group is alive while its watch is entered: a closer waits. */
+	const pinwatch_board *b = gw->group->board;
+	void *handle = gw->group->handle;
+	pw_unlock();
+	n = b->ops->group_read_events(handle, raw, PW_READ_BATCH);
+	pw_lock();
+	if (pa->closing)
+		return n > 0 ? n : 0;
+	if (n == -EINTR || n == -EAGAIN || n == 0)
+		return 0;
+	if (n < 0) {
+		/* A fault: out of epoll for good, one error event. */
+		struct pinwatch_event ev = {
+			.watch = pa->id, .edge = PINWATCH_EVENT_ERROR, .value = n,
+			.timestamp_ns = pw_monotonic_ns(),
+		};
+		epoll_ctl(pa->watcher->epfd, EPOLL_CTL_DEL, pa->fd, NULL);
+		pa->st.error = n;
+		if (pa->cfg.callback || pa->cfg.queue_size)
+			deliver_locked(pa, &ev);
+		return 0;
+	}
+	for (int i = 0; i < n && !pa->closing; i++) {
+		struct pw_watch *m = raw[i].line < gw->n ? gw->members[raw[i].line] : NULL;
+		if (!m || !pw_watch_active(m))
+			continue;
+		if (m->timerfd >= 0)
+			pw_idle_rearm_locked(m);
+		size_t k = pw_account_events_locked(m, &raw[i], 1, out);
+		for (size_t j = 0; j < k && !pa->closing; j++) {
+			out[j].watch = pa->id;
+			while (!pa->closing && pw_merge_push(&gw->merge, raw[i].line, &out[j]) == -ENOSPC) {
+				struct pinwatch_event old;
+				if (pw_merge_pop_ready(&gw->merge, gw->quiet, 0, 0, 1, &old))
+					deliver_locked(pa, &old);
+			}
+		}
+	}
+	/* One descriptor, the kernel's order: what was read is in order. */
+	if (!pa->closing && (pa->cfg.callback || pa->cfg.queue_size))
+		flush_locked(pa, 0, 1, b->clock);
+	return n;
+}
+
+void pw_group_watch_finish_locked(struct pw_watch *pa)
+{
+	struct pw_group_watch *gw = pa->gw;
+	pinwatch_watcher *w = pa->watcher;
+
+	if (gw->finished || !pa->closing)
+		return;
+	for (size_t i = 0; i < gw->n; i++)
+		if (gw->members[i] && gw->members[i]->pin)
+			return;   /* a member still to be released: its end comes back here */
+	if (w->current == pa && !pw_watcher_is_mine_locked(w))
+		return;   /* that dispatcher finishes it as it leaves */
+	gw->finished = 1;
+	pinwatch_group *g = gw->group;
+	pa->refs++;
+	if (g && gw->edges_on) {
+		gw->edges_on = 0;
+		group_edges_off_locked(g);
+	}
+	pw_watch_unref_locked(pa);
+	gw->group = NULL;
+	if (g)
+		g->watch = NULL;
+	pa->refs++;
+	for (size_t i = 0; i < gw->n; i++) {
+		struct pw_watch *m = gw->members[i];
+		gw->members[i] = NULL;
+		if (m)
+			pw_watch_unref_locked(m);
+	}
+	pw_watch_unref_locked(pa);   /* the slot's */
+	if (g && g->release_pending)
+		pw_group_release_locked(g);
+	pw_watch_unref_locked(pa);
+}
+
+int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
+{
+	pinwatch_watcher *w = pa->watcher;
+	struct pw_group_watch *gw = pa->gw;
+	int ret = 0, was;
+
+	*was_closing = pa->closing;
+	if (!pa->closing) {
+		if (pa->fd >= 0 && !pa->st.error && w->epfd >= 0)
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, pa->fd, NULL);
+		if (pa->timerfd >= 0) {
+			if (w->epfd >= 0)
+				epoll_ctl(w->epfd, EPOLL_CTL_DEL, pa->timerfd, NULL);
+			pw_fd_close(&pa->timerfd);
+		}
+		pa->closing = 1;
+		pw_slots_remove_locked(w, pa);
+		pthread_cond_broadcast(&pa->cv);
+	}
+	pa->refs++;
+	for (size_t i = 0; i < gw->n; i++) {
+		struct pw_watch *m = gw->members[i];
+		if (!m)
+			continue;
+		m->refs++;
+		if (pw_watch_close_locked(m, &was) == -EDEADLK)
+			ret = -EDEADLK;
+		pw_watch_unref_locked(m);
+	}
+	if (ret == 0 && w->current == pa && !pw_watcher_is_mine_locked(w))
+		ret = pw_wait_dispatcher_locked(w, pa);
+	pw_group_watch_finish_locked(pa);
+	pw_watch_unref_locked(pa);
+	return ret;
+}
+
+/* The parent: the consumer, the merge, the timer; in the slots. */
+static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
+			     const struct pinwatch_watch_config *cfg, struct pw_watch **out)
+{
+	const pinwatch_board *b = g->board;
+	int per_event = cfg->callback || cfg->queue_size;
+	struct pw_group_watch *gw;
+	struct pw_watch *pa;
+	int ret;
+
+	pa = pw_watch_new_locked(w, NULL, g->h.what, cfg, &ret);
+	if (!pa)
+		return ret;
+	gw = calloc(1, sizeof(*gw));
+	if (gw) {
+		gw->n = g->n;
+		gw->members = calloc(g->n, sizeof(*gw->members));
+		gw->quiet = calloc(g->n, 1);
+	}
+	pa->gw = gw;
+	if (!gw || !gw->members || !gw->quiet ||
+	    (per_event && pw_merge_init(&gw->merge, (unsigned)g->n, MERGE_CAP) < 0)) {
+		pw_watch_unref_locked(pa);
+		return -ENOMEM;
+	}
+	gw->group = g;
+	gw->group_edges = g->handle && (b->caps & PW_CAP_GROUP_EDGES) && b->ops->group_edges_enable &&
+			  b->ops->group_edges_disable && b->ops->group_read_events;
+	/* One descriptor in the kernel's order, or a watermark: no hold. */
+	gw->hold_ns = b->ops->now || gw->group_edges ? 0
+		      : cfg->order_ns ? cfg->order_ns : PINWATCH_GROUP_ORDER_NS;
+	pa->loss_seen = (b->caps & PW_CAP_KERNEL_SEQNO) ? PINWATCH_LOSS_COUNTED : PINWATCH_LOSS_AT_LEAST;
+	ret = pw_slots_add_locked(w, pa);
+	if (ret < 0) {
+		pw_watch_unref_locked(pa);
+		return ret;
+	}
+	if (per_event && b->clock != PINWATCH_CLOCK_VIRTUAL && !gw->group_edges) {
+		int clock = b->clock == PINWATCH_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+		int fd = pw_fd_own(timerfd_create(clock, TFD_CLOEXEC | TFD_NONBLOCK), "group watch merge timer");
+		struct epoll_event ee = { .events = EPOLLIN, .data.u64 = pa->id | PW_TOKEN_TIMER };
+		if (fd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
+			ret = fd == -ENOMEM ? -ENOMEM : -errno;
+			pw_fd_close(&fd);
+			pw_detail("cannot make the group watch's merge timer");
+			pa->closing = 1;
+			pw_slots_remove_locked(w, pa);
+			pw_watch_unref_locked(pa);
+			return ret;
+		}
+		pa->timerfd = fd;
+	}
+	g->watch = pa;
+	*out = pa;
+	return 0;
+}
+
+PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g,
+					  const struct pinwatch_watch_config *cfg,
+					  pinwatch_watch_id *out)
+{
+	static const struct pinwatch_watch_config defaults;
+	struct pw_watch *pa = NULL;
+	char what[128] = "group watch add";
+	int ret, was;
+
+	pw_detail_clear();
+	if (!out)
+		return pw_errorf(-EINVAL, "group watch add: NULL id pointer");
+	*out = 0;
+	if (!cfg)
+		cfg = &defaults;
+	pw_lock();
+	if (!pw_live(w, PW_KIND_WATCHER) || !pw_live(g, PW_KIND_GROUP)) {
+		pw_unlock();
+		return pw_errorf(-EINVAL, "group watch add: not an open watcher and group");
+	}
+	memcpy(what, g->h.what, sizeof(what));
+	if (g->watch) {
+		pw_detail("the group is already watched (one watch per group)");
+		ret = -EBUSY;
+		goto out;
+	}
+	if (cfg->callback && cfg->queue_size) {
+		pw_detail("a watch has a callback or a queue, not both");
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = parent_new_locked(w, g, cfg, &pa);
+	if (ret < 0)
+		goto out;
+	pa->refs++;   /* ours, across the unlocked member adds */
+	pw_unlock();
+
+	/* Each member a one-pin watch (its own checks, messages, edges). */
+	int per_event = cfg->callback || cfg->queue_size;
+	for (size_t i = 0; i < g->n && ret == 0; i++) {
+		struct member_ctx mc = { .parent = pa, .src = (unsigned)i };
+		struct pinwatch_watch_config mcfg = {
+			.edges = cfg->edges,
+			.callback = per_event ? member_event : NULL,
+			.ctx = &mc,
+			.ctx_size = sizeof(mc),
+			.debounce_ns = cfg->debounce_ns,
+			.event_buffer = cfg->event_buffer,
+			.idle_ns = cfg->idle_ns,
+		};
+		pinwatch_watch_id mid;
+		ret = pw_watch_add_member(w, g->pins[i], &mcfg, pa, (unsigned)i, &mid);
+	}
+	pw_lock();
+	if (ret == 0 && pa->closing) {
+		ret = pw_errorf(-EINVAL, "%s: watch edges: the group or the watcher was closed meanwhile", what);
+	}
+	if (ret == 0 && pa->gw->group_edges)
+		ret = group_edges_on_locked(pa, cfg);
+	if (ret < 0) {
+		/* The member's message says which and why; undo the rest. */
+		pw_watch_close_locked(pa, &was);
+		pw_watch_unref_locked(pa);
+		pw_unlock();
+		return ret;
+	}
+	*out = pa->id;
+	pw_watch_unref_locked(pa);
+	pw_unlock();
+	return 0;
+out:
+	pw_unlock();
+	return pw_fail(ret, "%s: watch edges", what);
+}
