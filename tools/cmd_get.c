@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* pinwatch get PIN...: request each pin as an input, print the values. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "commands.h"
+#include "options.h"
+#include "pin_options.h"
 
 static const char help[] =
 	"Usage: pinwatch [-b SPEC] get [OPTIONS] PIN...\n"
@@ -19,39 +20,25 @@ static const char help[] =
 	"  -B, --bias BIAS    as-is, disabled, pull-up or pull-down\n"
 	"  -h, --help         this help\n";
 
+static int get_option(void *arg, int opt, const char *val)
+{
+	return pin_option("get", opt, val, arg);
+}
+
 int cmd_get(struct tool_ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "board", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "active-low", no_argument, NULL, 'l' },
-		{ "bias", required_argument, NULL, 'B' },
+		PIN_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pinwatch_pin_config cfg = { .direction = PINWATCH_DIR_INPUT };
 	pinwatch_board *b;
 	pinwatch_pin **pins;
-	int opt, done = -1, ret, npins;
+	int ret, npins;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:hlB:", longopts, NULL)) != -1) {
-		if (common_option(opt, optarg, help, &ctx->spec, &done)) {
-			if (done >= 0)
-				return done;
-			continue;
-		}
-		switch (opt) {
-		case 'l':
-			cfg.active_low = 1;
-			break;
-		case 'B':
-			cfg.bias = parse_bias(optarg);
-			if (cfg.bias < 0)
-				return usage_error(ctx->cmd, "bad bias '%s': as-is, disabled, pull-up or pull-down", optarg);
-			break;
-		default:
-			return option_error(ctx->cmd, opt, ctx->argv);
-		}
-	}
+	ret = parse_options(ctx, help, PIN_OPTSTRING, longopts, get_option, &cfg);
+	if (ret >= 0)
+		return ret;
 	npins = ctx->argc - optind;
 	if (npins <= 0)
 		return usage_error(ctx->cmd, "missing PIN");

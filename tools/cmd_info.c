@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* pinwatch info [BANK...]: every line of the board or of the banks named,
  * with the names a user may call it by and who holds it, like gpioinfo. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 
 static const char help[] =
 	"Usage: pinwatch [-b SPEC] info [BANK...]\n"
@@ -90,21 +90,13 @@ static int wanted(struct tool_ctx *ctx, int first, const struct pinwatch_bank_in
 
 int cmd_info(struct tool_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "board", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct pinwatch_bank_info bi[64];
 	pinwatch_board *b;
-	int opt, done = -1, ret, n;
+	int ret, n;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:h", longopts, NULL)) != -1) {
-		if (!common_option(opt, optarg, help, &ctx->spec, &done))
-			return option_error(ctx->cmd, opt, ctx->argv);
-		if (done >= 0)
-			return done;
-	}
+	ret = parse_options(ctx, help, NULL, NULL, NULL, NULL);
+	if (ret >= 0)
+		return ret;
 	int first = optind;
 	ret = open_board(ctx->cmd, ctx->spec, &b);
 	if (ret)

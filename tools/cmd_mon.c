@@ -5,15 +5,13 @@
  * never races with the signal that ends the command.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
-#include "loop.h"
-#include "stim.h"
+#include "options.h"
+#include "session.h"
 
 #define DEFAULT_FORMAT "%t %p %e %v"
 /* with a generator: room for bursts between two dispatches */
@@ -55,19 +53,20 @@ struct mon;
 struct mon_pin {
 	struct mon *m;
 	const char *name;
-	pinwatch_pin *pin;
-	pinwatch_watch_id id;
 	int error;               /* -errno of the fault that disabled the watch */
 };
 
 struct mon {
+	struct session s;
 	const char *cmd;
 	const char *format;
-	int json;
+	int json, have_format;
 	uint64_t limit, seen;
 	int stop;
 	int write_errno;         /* 0, or why stdout failed */
 	size_t npins, dead;
+	int quiet;               /* no summary */
+	struct mon_pin *pins;
 };
 
 static void print_json(const char *pin, const struct pinwatch_event *ev)
@@ -116,14 +115,14 @@ static int mon_done(void *arg)
 	return ((struct mon *)arg)->stop;
 }
 
-static void summary(struct mon *m, pinwatch_watcher *w, struct mon_pin *pins)
+static void summary(const struct session *s)
 {
-	for (size_t i = 0; i < m->npins; i++) {
+	for (size_t i = 0; i < s->npins; i++) {
 		struct pinwatch_watch_stats st;
-		if (pinwatch_watch_stats(w, pins[i].id, &st) < 0)
+		if (pinwatch_watch_stats(s->watcher, s->pins[i].id, &st) < 0)
 			continue;
 		fprintf(stderr, "%s: %llu events (%llu rising, %llu falling), %s%llu lost",
-			pins[i].name, (unsigned long long)st.delivered,
+			s->pins[i].name, (unsigned long long)st.delivered,
 			(unsigned long long)st.rising, (unsigned long long)st.falling,
 			st.loss_seen == PINWATCH_LOSS_AT_LEAST ? "at least " : "",
 			(unsigned long long)st.lost);
@@ -137,165 +136,94 @@ static void summary(struct mon *m, pinwatch_watcher *w, struct mon_pin *pins)
 	}
 }
 
+/* An option_handler (options.h): the session's options, then mon's own. */
+static int mon_option(void *arg, int opt, const char *val)
+{
+	struct mon *m = arg;
+	const char *bad;
+	int ret = session_option(&m->s, opt, val);
+
+	if (ret != OPTION_NOT_MINE)
+		return ret;
+	switch (opt) {
+	case 'n':
+		if (parse_u64(val, 1, UINT64_MAX, &m->limit) < 0)
+			return usage_error(m->cmd, "bad number of events '%s'", val);
+		return 0;
+	case 'F':
+		if (format_check(val, &bad) < 0)
+			return usage_error(m->cmd, "bad format: '%.2s' is not a token (%%p %%e %%v %%t %%T %%s %%l %%%% \\n \\t \\\\)", bad);
+		m->format = val;
+		m->have_format = 1;
+		return 0;
+	case 'j':
+		m->json = 1;
+		return 0;
+	case 'q':
+		m->quiet = 1;
+		return 0;
+	default:
+		return OPTION_NOT_MINE;
+	}
+}
+
 int cmd_mon(struct tool_ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "board", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "edge", required_argument, NULL, 'e' },
 		{ "num-events", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 't' },
-		{ "debounce", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "active-low", no_argument, NULL, 'l' },
-		{ "bias", required_argument, NULL, 'B' },
-		{ "event-buffer", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "wire", required_argument, NULL, 'w' },
-		{ "pulse", required_argument, NULL, 'p' },
+		SESSION_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mon m = { .cmd = ctx->cmd, .format = DEFAULT_FORMAT };
-	struct pinwatch_pin_config pcfg = { .direction = PINWATCH_DIR_INPUT };
-	struct pinwatch_watch_config wcfg = { .edges = PINWATCH_EDGE_BOTH, .callback = on_event };
-	struct stim stim = { 0 };
-	struct loop loop = { 0 };
-	struct mon_pin *pins = NULL;
-	pinwatch_board *b = NULL;
-	pinwatch_watcher *w = NULL;
-	const char *bad;
-	uint64_t v;
-	int opt, done = -1, ret, quiet = 0, sigfd = -1, have_format = 0;
+	struct session *s = &m.s;
+	int ret;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:he:n:t:d:F:jlB:E:qw:p:",
-				  longopts, NULL)) != -1) {
-		if (common_option(opt, optarg, help, &ctx->spec, &done)) {
-			if (done >= 0)
-				return done;
-			continue;
-		}
-		switch (opt) {
-		case 'e':
-			wcfg.edges = parse_edge(optarg);
-			if (wcfg.edges < 0)
-				return usage_error(ctx->cmd, "bad edge '%s': rising, falling or both", optarg);
-			break;
-		case 'n':
-			if (parse_u64(optarg, 1, UINT64_MAX, &m.limit) < 0)
-				return usage_error(ctx->cmd, "bad number of events '%s'", optarg);
-			break;
-		case 't':
-			if (parse_duration(optarg, &loop.duration_ns) < 0 || !loop.duration_ns)
-				return usage_error(ctx->cmd, "bad duration '%s' (e.g. 500ms, 2s)", optarg);
-			break;
-		case 'd':
-			if (parse_duration(optarg, &wcfg.debounce_ns) < 0)
-				return usage_error(ctx->cmd, "bad debounce '%s' (e.g. 10ms, 200us)", optarg);
-			break;
-		case 'F':
-			if (format_check(optarg, &bad) < 0)
-				return usage_error(ctx->cmd, "bad format: '%.2s' is not a token (%%p %%e %%v %%t %%T %%s %%l %%%% \\n \\t \\\\)", bad);
-			m.format = optarg;
-			have_format = 1;
-			break;
-		case 'j':
-			m.json = 1;
-			break;
-		case 'l':
-			pcfg.active_low = 1;
-			break;
-		case 'B':
-			pcfg.bias = parse_bias(optarg);
-			if (pcfg.bias < 0)
-				return usage_error(ctx->cmd, "bad bias '%s': as-is, disabled, pull-up or pull-down", optarg);
-			break;
-		case 'E':
-			if (parse_u64(optarg, 1, 65536, &v) < 0)
-				return usage_error(ctx->cmd, "bad event buffer '%s': 1 to 65536 events", optarg);
-			wcfg.event_buffer = (unsigned)v;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'w':
-			stim.wire_out = optarg;
-			break;
-		case 'p':
-			if ((ret = stim_parse_pulse(ctx->cmd, optarg, &stim.pulse)))
-				return ret;
-			stim.have_pulse = 1;
-			break;
-		default:
-			return option_error(ctx->cmd, opt, ctx->argv);
-		}
-	}
-	m.npins = (size_t)(ctx->argc - optind);
-	if (!m.npins)
-		return usage_error(ctx->cmd, "missing PIN");
-	if (m.json && have_format)
-		return usage_error(ctx->cmd, "--json and --format exclude each other");
-	if (stim.wire_out && !stim.have_pulse)
-		return usage_error(ctx->cmd, "--wire needs --pulse to drive OUT");
-	if (stim.have_pulse && !wcfg.event_buffer)
-		wcfg.event_buffer = GEN_EVENT_BUFFER;
-
-	pins = calloc(m.npins, sizeof(*pins));
-	if (!pins)
-		return runtime_error(ctx->cmd, "out of memory");
-	sigfd = signals_open();
-	if (sigfd < 0) {
-		ret = runtime_error(ctx->cmd, "signalfd: %s", strerror(-sigfd));
+	session_init(s, ctx->cmd);
+	s->wcfg.callback = on_event;
+	ret = parse_options(ctx, help, "n:F:jq" SESSION_OPTSTRING, longopts, mon_option, &m);
+	if (ret >= 0)
+		return ret;
+	if ((ret = session_pins(s, ctx)))
+		return ret;
+	if (m.json && m.have_format) {
+		ret = usage_error(ctx->cmd, "--json and --format exclude each other");
 		goto out;
 	}
-	ret = open_board(ctx->cmd, ctx->spec, &b);
-	if (ret)
+	if (s->stim.wire_out && !s->stim.have_pulse) {
+		ret = usage_error(ctx->cmd, "--wire needs --pulse to drive OUT");
 		goto out;
-	ret = stim_wire(ctx->cmd, b, &stim, ctx->argv + optind, m.npins);
-	if (ret)
-		goto out;
-	if (pinwatch_watcher_new(&w) < 0) {
-		ret = library_error(ctx->cmd);
+	}
+	if (s->stim.have_pulse && !s->wcfg.event_buffer)
+		s->wcfg.event_buffer = GEN_EVENT_BUFFER;
+	m.npins = s->npins;
+	m.pins = calloc(m.npins, sizeof(*m.pins));
+	if (!m.pins) {
+		ret = runtime_error(ctx->cmd, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < m.npins; i++) {
-		pins[i].m = &m;
-		pins[i].name = ctx->argv[optind + (int)i];
-		wcfg.ctx = &pins[i];
-		if (pinwatch_pin_open(b, pins[i].name, &pcfg, &pins[i].pin) < 0 ||
-		    pinwatch_watch_add(w, pins[i].pin, &wcfg, &pins[i].id) < 0) {
-			ret = library_error(ctx->cmd);
-			goto out;
-		}
+		m.pins[i] = (struct mon_pin){ .m = &m, .name = s->pins[i].name };
+		s->pins[i].ctx = &m.pins[i];
 	}
-	ret = stim_start(ctx->cmd, b, &stim, ctx->argv + optind, m.npins);
-	if (ret)
+	if ((ret = session_open(s)) || (ret = session_start(s)))
 		goto out;
 
-	loop.board = b;
-	loop.watcher = w;
-	loop.sigfd = sigfd;
-	loop.stim = &stim;
-	loop.event_buffer = wcfg.event_buffer ? wcfg.event_buffer : 16;
-	loop.done = mon_done;
-	loop.arg = &m;
-	enum loop_end end = loop_run(&loop);
+	s->loop.done = mon_done;
+	s->loop.arg = &m;
+	enum loop_end end = session_run(s);
 	if (end == LOOP_ERROR)
 		ret = library_error(ctx->cmd);
 	else if (m.write_errno && m.write_errno != EPIPE)
 		ret = runtime_error(ctx->cmd, "write: %s", strerror(m.write_errno));
 	else if (!m.write_errno && m.dead == m.npins)
 		ret = EXIT_RUNTIME;   /* every watch failed: said on stderr */
-	if (!quiet)
-		summary(&m, w, pins);
+	if (!m.quiet)
+		summary(s);
 out:
-	stim_stop(b, &stim);
-	for (size_t i = 0; pins && i < m.npins; i++)
-		pinwatch_pin_close(pins[i].pin);
-	pinwatch_watcher_free(w);
-	pinwatch_board_close(b);
-	free(pins);
-	if (sigfd >= 0)
-		close(sigfd);
+	session_close(s);
+	free(m.pins);
 	return ret;
 }

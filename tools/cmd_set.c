@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* pinwatch set PIN=VALUE...: drive outputs and hold them until signalled (an
  * output's level lasts only while the line is requested), or for a time. */
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,8 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
+#include "pin_options.h"
 
 static const char help[] =
 	"Usage: pinwatch [-b SPEC] set [OPTIONS] PIN=VALUE...\n"
@@ -65,52 +66,52 @@ static int hold(struct tool_ctx *ctx, pinwatch_board *b, int have_for, uint64_t 
 	return ret;
 }
 
+struct set_options {
+	struct pinwatch_pin_config cfg;
+	int have_for;
+	uint64_t for_ns;
+};
+
+static int set_option(void *arg, int opt, const char *val)
+{
+	struct set_options *o = arg;
+	int ret = pin_option("set", opt, val, &o->cfg);
+
+	if (ret != OPTION_NOT_MINE)
+		return ret;
+	switch (opt) {
+	case 'f':
+		if (parse_duration(val, &o->for_ns) < 0)
+			return duration_error("set", "duration", val);
+		o->have_for = 1;
+		return 0;
+	case 'd':
+		o->cfg.drive = parse_drive(val);
+		if (o->cfg.drive < 0)
+			return usage_error("set", "bad drive '%s': push-pull, open-drain or open-source", val);
+		return 0;
+	default:
+		return OPTION_NOT_MINE;
+	}
+}
+
 int cmd_set(struct tool_ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "board", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "for", required_argument, NULL, 'f' },
-		{ "active-low", no_argument, NULL, 'l' },
-		{ "bias", required_argument, NULL, 'B' },
 		{ "drive", required_argument, NULL, 'd' },
+		PIN_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pinwatch_pin_config cfg = { .direction = PINWATCH_DIR_OUTPUT };
+	struct set_options o = { .cfg = { .direction = PINWATCH_DIR_OUTPUT } };
+	struct pinwatch_pin_config *cfg = &o.cfg;
 	struct assignment *as;
 	pinwatch_board *b;
-	uint64_t for_ns = 0;
-	int opt, done = -1, ret, n, have_for = 0;
+	int ret, n;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:hf:lB:d:", longopts, NULL)) != -1) {
-		if (common_option(opt, optarg, help, &ctx->spec, &done)) {
-			if (done >= 0)
-				return done;
-			continue;
-		}
-		switch (opt) {
-		case 'f':
-			if (parse_duration(optarg, &for_ns) < 0)
-				return usage_error(ctx->cmd, "bad duration '%s' (e.g. 500ms, 2s)", optarg);
-			have_for = 1;
-			break;
-		case 'l':
-			cfg.active_low = 1;
-			break;
-		case 'B':
-			cfg.bias = parse_bias(optarg);
-			if (cfg.bias < 0)
-				return usage_error(ctx->cmd, "bad bias '%s': as-is, disabled, pull-up or pull-down", optarg);
-			break;
-		case 'd':
-			cfg.drive = parse_drive(optarg);
-			if (cfg.drive < 0)
-				return usage_error(ctx->cmd, "bad drive '%s': push-pull, open-drain or open-source", optarg);
-			break;
-		default:
-			return option_error(ctx->cmd, opt, ctx->argv);
-		}
-	}
+	ret = parse_options(ctx, help, "f:d:" PIN_OPTSTRING, longopts, set_option, &o);
+	if (ret >= 0)
+		return ret;
 	n = ctx->argc - optind;
 	if (n <= 0)
 		return usage_error(ctx->cmd, "missing PIN=VALUE");
@@ -130,12 +131,12 @@ int cmd_set(struct tool_ctx *ctx)
 	}
 	ret = open_board(ctx->cmd, ctx->spec, &b);
 	for (int i = 0; i < n && !ret; i++) {
-		cfg.value = as[i].value;
-		if (pinwatch_pin_open(b, as[i].name, &cfg, &as[i].pin) < 0)
+		cfg->value = as[i].value;
+		if (pinwatch_pin_open(b, as[i].name, cfg, &as[i].pin) < 0)
 			ret = library_error(ctx->cmd);
 	}
 	if (!ret)
-		ret = hold(ctx, b, have_for, for_ns);
+		ret = hold(ctx, b, o.have_for, o.for_ns);
 	for (int i = 0; i < n; i++)
 		pinwatch_pin_close(as[i].pin);
 	pinwatch_board_close(b);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "util.h"
+#include "options.h"
 
 static const struct command {
 	const char *name;

@@ -2,7 +2,6 @@
 /* Parsers, output formats, errors and signals shared by the commands. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,25 +14,36 @@
 
 /* ------------------------------------------------------------- messages */
 
+/* "pinwatch CMD: <message>" on stderr, without the end of the line. */
+static void say(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+}
+
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(cmd, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, " (try 'pinwatch%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_USAGE;
+}
+
+int duration_error(const char *cmd, const char *what, const char *arg)
+{
+	return usage_error(cmd, "bad %s '%s' (e.g. 500ms, 2s; a bare number is milliseconds)",
+			   what, arg);
 }
 
 int runtime_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(cmd, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_RUNTIME;
@@ -42,36 +52,6 @@ int runtime_error(const char *cmd, const char *fmt, ...)
 int library_error(const char *cmd)
 {
 	return runtime_error(cmd, "%s", pinwatch_last_error());
-}
-
-int common_option(int opt, const char *arg, const char *help, const char **spec,
-		  int *done)
-{
-	switch (opt) {
-	case 'b':
-		*spec = arg;
-		return 1;
-	case 'h':
-		fputs(help, stdout);
-		*done = EXIT_OK;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int option_error(const char *cmd, int opt, char **argv)
-{
-	char which[64] = { '-', (char)optopt, '\0' };
-	const char *last = optind > 0 ? argv[optind - 1] : "";
-
-	/* getopt has moved past a long option: name it as it was typed */
-	if (!strncmp(last, "--", 2))
-		snprintf(which, sizeof(which), "%.*s", (int)strcspn(last, "="), last);
-
-	if (opt == ':')
-		return usage_error(cmd, "option '%s' needs a value", which);
-	return usage_error(cmd, "unknown option '%s'", which);
 }
 
 int finish_output(const char *cmd, int status)

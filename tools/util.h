@@ -31,20 +31,14 @@ struct tool_ctx {
 /* "pinwatch CMD: <message> (try 'pinwatch CMD --help')"; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The usage error of a malformed duration option WHAT ("duration",
+ * "debounce", ...): one message, with one example, for every command. */
+int duration_error(const char *cmd, const char *what, const char *arg);
 /* "pinwatch CMD: <message>"; returns EXIT_RUNTIME. */
 int runtime_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "pinwatch CMD: <pinwatch_last_error()>"; returns EXIT_RUNTIME. */
 int library_error(const char *cmd);
-
-/* The options every command takes: -b/--board SPEC, -h/--help.  Returns 1 if
- * OPT was one of them (with *spec updated or help printed: *done set to the
- * exit status), 0 if not. */
-int common_option(int opt, const char *arg, const char *help, const char **spec,
-		  int *done);
-
-/* The usage error of getopt's ':' (missing value) or '?' (unknown option). */
-int option_error(const char *cmd, int opt, char **argv);
 
 /* Flush stdout: a failed write (other than to a closed pipe) turns a
  * successful STATUS into EXIT_RUNTIME with the reason. */
