@@ -41,36 +41,30 @@ static const char help[] =
 	"--state (it never ends count); SIGUSR1 prints the totals now.\n"
 	"\n"
 	"Options:\n"
-	"  -b, --board SPEC       the board (default: $PINWATCH_BOARD, else auto)\n"
-	"  -e, --edge EDGE        rising, falling or both (default both)\n"
-	"  -t, --duration D       end after D (e.g. 10s, 500ms; bare number: ms)\n"
-	"  -n, --pulses N         end when every pin has counted N pulses; with\n"
-	"                         --wire or --pulse, the generator plays N pulses\n"
-	"  -d, --debounce D       ignore edges within D of the last accepted one\n"
-	"  -l, --active-low       the pins are active-low\n"
-	"  -B, --bias BIAS        as-is, disabled, pull-up or pull-down\n"
-	"  -E, --event-buffer N   kernel/sim event buffer per pin (default 65536\n"
-	"                         where the backend has one)\n"
-	"  -j, --json             the summary as one JSON object per pin and line\n"
-	"  -i, --interval D       every D, one line per pin (the summary's format,\n"
-	"                         rate over the interval) on any output, flushed\n"
-	"  -s, --state FILE       durable totals: resume from FILE, checkpoint it\n"
-	"                         every --interval (default 1m) and at the end;\n"
-	"                         the downtime since the last run is recorded as\n"
-	"                         a gap (edges during it: unknown)\n"
-	"  -S, --show             print the --state FILE and exit\n"
-	"  -o, --output FILE      lines and summary appended to FILE (re-opened on\n"
-	"                         SIGHUP) instead of stdout\n"
-	"  -I, --idle-timeout D   report a pin that had no edge for D (again\n"
-	"                         after each further D)\n"
-	"  -x, --idle-exit        with --idle-timeout: end there, exit status 3\n"
-	"  -h, --help             this help\n"
-	"Simulator only:\n"
-	"  -w, --wire OUT         jumper OUT onto every pin; the generator drives\n"
-	"                         OUT (--pulses N alone: N pulses at 100 kHz)\n"
-	"  -p, --pulse FREQ[,duty=PCT][,count=N][,jitter=D][,bounce=N[@W]]\n"
-	"                         [,phase=D][,seed=N]\n"
-	"                         a pulse generator (on OUT, or on each pin)\n";
+	PIN_HELP
+	"  -e, --edges EDGE        rising, falling or both (default both)\n"
+	"  -t, --duration D        end after D (e.g. 500ms, 2s; bare number: ms)\n"
+	"  -n, --pulses N          end when every pin has counted N pulses; with\n"
+	"                          --wire or --pulse, the generator plays N pulses\n"
+	"  -p, --debounce-period D ignore edges within D of the last accepted one\n"
+	"                          (also -d, --debounce)\n"
+	"      --event-buffer N    kernel/sim event buffer per pin (default 65536\n"
+	"                          where the backend has one)\n"
+	"  -j, --json              the summary as one JSON object per pin and line\n"
+	"  -i, --interval D        every D, one line per pin (the summary's format,\n"
+	"                          rate over the interval) on any output, flushed\n"
+	"  -s, --state FILE        durable totals: resume from FILE, checkpoint it\n"
+	"                          every --interval (default 1m) and at the end;\n"
+	"                          the downtime since the last run is recorded as\n"
+	"                          a gap (edges during it: unknown)\n"
+	"  -S, --show              print the --state FILE and exit\n"
+	"  -o, --output FILE       lines and summary appended to FILE (re-opened\n"
+	"                          on SIGHUP) instead of stdout\n"
+	"  -I, --idle-timeout D    report a pin that had no edge for D (again\n"
+	"                          after each further D)\n"
+	"  -x, --idle-exit         with --idle-timeout: end there, exit status 3\n"
+	"  -h, --help              this help\n"
+	STIM_HELP;
 
 uint64_t count_total_of(const struct count *c, const struct pinwatch_watch_stats *st)
 {
@@ -359,13 +353,6 @@ int cmd_count(struct tool_ctx *ctx)
 
 	c.live = !c.json && !c.svc.output_path && isatty(STDOUT_FILENO);
 	c.last_tick = now_ns();
-	/* On the virtual clock, the idle watchdog is seen where it fires:
-	 * no clock step longer than the timeout. */
-	s->loop.event_buffer = s->wcfg.event_buffer ? s->wcfg.event_buffer : 16;
-	if (c.svc.idle_ns) {
-		uint64_t step = stim_step(&s->stim, s->loop.event_buffer);
-		s->loop.step_ns = step < c.svc.idle_ns ? step : c.svc.idle_ns;
-	}
 	s->loop.done = count_done;
 	s->loop.arg = &c;
 	s->loop.tick_ms = c.live ? TICK_MS : 0;

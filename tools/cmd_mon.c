@@ -22,38 +22,39 @@ static const char help[] =
 	"\n"
 	"Print the pins' edges as they arrive, one line each, flushed line by\n"
 	"line.  Ends on SIGINT/SIGTERM (Ctrl-C)/SIGHUP, after --num-events, after\n"
-	"--duration, or when every --pulse generator has finished; then prints\n"
-	"a summary per pin on stderr and exits 0.\n"
+	"--duration, after --idle-timeout, or when every --pulse generator has\n"
+	"finished; then prints a summary per pin on stderr and exits 0.\n"
 	"\n"
 	"Options:\n"
-	"  -b, --board SPEC       the board (default: $PINWATCH_BOARD, else auto)\n"
-	"  -e, --edge EDGE        rising, falling or both (default both)\n"
-	"  -n, --num-events N     end after N events (all pins together)\n"
-	"  -t, --duration D       end after D (e.g. 10s, 500ms; bare number: ms)\n"
-	"  -d, --debounce D       ignore edges within D of the last accepted one\n"
-	"  -F, --format FMT       print each event as FMT (default \"" DEFAULT_FORMAT "\"):\n"
-	"                         %p pin  %e edge  %v value  %t time (s.ns)\n"
-	"                         %T time (ns)  %s seqno  %l lost before it\n"
-	"                         %% percent  \\n newline  \\t tab\n"
-	"  -j, --json             one JSON object per event and line: pin, edge,\n"
-	"                         value, timestamp_ns, seqno, lost\n"
-	"  -l, --active-low       the pins are active-low\n"
-	"  -B, --bias BIAS        as-is, disabled, pull-up or pull-down\n"
-	"  -E, --event-buffer N   kernel/sim event buffer per pin (events)\n"
-	"  -q, --quiet            no summary\n"
-	"  -h, --help             this help\n"
-	"Simulator only:\n"
-	"  -w, --wire OUT         jumper OUT onto every pin; --pulse drives OUT\n"
-	"  -p, --pulse FREQ[,duty=PCT][,count=N][,jitter=D][,bounce=N[@W]]\n"
-	"                         [,phase=D][,seed=N]\n"
-	"                         a pulse generator (on OUT, or on each pin)\n";
+	PIN_HELP
+	"  -e, --edges EDGE        rising, falling or both (default both)\n"
+	"  -n, --num-events N      end after N events (all pins together)\n"
+	"  -t, --duration D        end after D (e.g. 500ms, 2s; bare number: ms)\n"
+	"      --idle-timeout D    end when no pin had an edge for D\n"
+	"  -p, --debounce-period D ignore edges within D of the last accepted one\n"
+	"                          (also -d, --debounce)\n"
+	"  -F, --format FMT        print each event as FMT (default \"" DEFAULT_FORMAT "\"):\n"
+	"                          %p pin  %c chip  %o offset  %e or %E edge\n"
+	"                          %v value  %t time  %S seconds.ns  %U UTC\n"
+	"                          %L local time  %T time (ns)  %s seqno\n"
+	"                          %l lost before it  %% percent  \\n  \\t\n"
+	"  -j, --json              one JSON object per event and line: pin, edge,\n"
+	"                          value, timestamp_ns, seqno, lost\n"
+	"      --utc, --localtime  %t as a date and time, UTC or local\n"
+	"      --banner            say which lines are monitored, first\n"
+	"      --event-buffer N    kernel/sim event buffer per pin (events)\n"
+	"  -q, --quiet             no output but errors (no events, no summary)\n"
+	"      --no-summary        the events, without the summary\n"
+	"  -h, --help              this help\n"
+	STIM_HELP;
 
 struct mon;
 
 struct mon_pin {
 	struct mon *m;
-	const char *name;
+	struct event_line line;  /* what the format tokens name */
 	int error;               /* -errno of the fault that disabled the watch */
+	int idle;                /* --idle-timeout: quiet since its last edge */
 };
 
 struct mon {
@@ -65,7 +66,11 @@ struct mon {
 	int stop;
 	int write_errno;         /* 0, or why stdout failed */
 	size_t npins, dead;
-	int quiet;               /* no summary */
+	int quiet;               /* -q: no output but errors */
+	int no_summary;          /* --no-summary */
+	int banner;
+	enum time_format tf;     /* --utc, --localtime */
+	size_t nidle;            /* pins quiet for --idle-timeout */
 	struct mon_pin *pins;
 };
 
@@ -86,10 +91,23 @@ static void on_event(const struct pinwatch_event *ev, void *arg)
 	/* one dispatch may carry more than --num-events asked for */
 	if (m->stop)
 		return;
-	if (m->json) {
-		print_json(mp->name, ev);
-	} else {
-		format_event(stdout, m->format, mp->name, ev);
+	/* --idle-timeout ends mon when every pin has been quiet that long
+	 * since its last edge, that is when no pin had an edge for it */
+	if (ev->edge == PINWATCH_EVENT_IDLE) {
+		if (!mp->idle++ && ++m->nidle == m->npins)
+			m->stop = 1;
+		return;
+	}
+	if (mp->idle) {
+		mp->idle = 0;
+		m->nidle--;
+	}
+	if (m->quiet)
+		;
+	else if (m->json)
+		print_json(mp->line.pin, ev);
+	else {
+		format_event(stdout, m->format, &mp->line, ev, m->tf);
 		putchar('\n');
 	}
 	/* line-buffered by hand: the flush's result tells a closed pipe */
@@ -100,7 +118,7 @@ static void on_event(const struct pinwatch_event *ev, void *arg)
 	}
 	if (ev->edge == PINWATCH_EVENT_ERROR) {
 		mp->error = ev->value;
-		fprintf(stderr, "pinwatch mon: %s: watch disabled: %s\n", mp->name,
+		fprintf(stderr, "pinwatch mon: %s: watch disabled: %s\n", mp->line.pin,
 			strerror(-ev->value));
 		if (++m->dead == m->npins)
 			m->stop = 1;
@@ -152,7 +170,7 @@ static int mon_option(void *arg, int opt, const char *val)
 		return 0;
 	case 'F':
 		if (format_check(val, &bad) < 0)
-			return usage_error(m->cmd, "bad format: '%.2s' is not a token (%%p %%e %%v %%t %%T %%s %%l %%%% \\n \\t \\\\)", bad);
+			return usage_error(m->cmd, "bad format: '%.2s' is not a token (%%p %%c %%o %%e %%E %%v %%t %%S %%U %%L %%T %%s %%l %%%% \\n \\t \\\\)", bad);
 		m->format = val;
 		m->have_format = 1;
 		return 0;
@@ -161,6 +179,22 @@ static int mon_option(void *arg, int opt, const char *val)
 		return 0;
 	case 'q':
 		m->quiet = 1;
+		return 0;
+	case OPT_NO_SUMMARY:
+		m->no_summary = 1;
+		return 0;
+	case OPT_BANNER:
+		m->banner = 1;
+		return 0;
+	case OPT_UTC:
+	case OPT_LOCALTIME:
+		if (m->tf && m->tf != (opt == OPT_UTC ? TS_UTC : TS_LOCAL))
+			return usage_error(m->cmd, "--utc and --localtime exclude each other");
+		m->tf = opt == OPT_UTC ? TS_UTC : TS_LOCAL;
+		return 0;
+	case OPT_IDLE_TIMEOUT:
+		if (parse_duration(val, &m->s.wcfg.idle_ns) < 0 || !m->s.wcfg.idle_ns)
+			return duration_error(m->cmd, "idle timeout", val);
 		return 0;
 	default:
 		return OPTION_NOT_MINE;
@@ -174,6 +208,12 @@ int cmd_mon(struct tool_ctx *ctx)
 		{ "format", required_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "silent", no_argument, NULL, 'q' },
+		{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
+		{ "banner", no_argument, NULL, OPT_BANNER },
+		{ "utc", no_argument, NULL, OPT_UTC },
+		{ "localtime", no_argument, NULL, OPT_LOCALTIME },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 		SESSION_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -205,10 +245,18 @@ int cmd_mon(struct tool_ctx *ctx)
 		goto out;
 	}
 	for (size_t i = 0; i < m.npins; i++) {
-		m.pins[i] = (struct mon_pin){ .m = &m, .name = s->pins[i].name };
+		m.pins[i] = (struct mon_pin){ .m = &m, .line = { .pin = s->pins[i].name } };
 		s->pins[i].ctx = &m.pins[i];
 	}
-	if ((ret = session_open(s)) || (ret = session_start(s)))
+	if ((ret = session_open(s)))
+		goto out;
+	for (size_t i = 0; i < m.npins; i++) {
+		m.pins[i].line.chip = s->pins[i].chip;
+		m.pins[i].line.offset = s->pins[i].offset;
+	}
+	if (m.banner && !m.quiet)
+		print_banner("Monitoring", s->names, s->npins);
+	if ((ret = session_start(s)))
 		goto out;
 
 	s->loop.done = mon_done;
@@ -220,7 +268,7 @@ int cmd_mon(struct tool_ctx *ctx)
 		ret = runtime_error(ctx->cmd, "write: %s", strerror(m.write_errno));
 	else if (!m.write_errno && m.dead == m.npins)
 		ret = EXIT_RUNTIME;   /* every watch failed: said on stderr */
-	if (!m.quiet)
+	if (!m.quiet && !m.no_summary)
 		summary(s);
 out:
 	session_close(s);

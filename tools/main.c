@@ -5,6 +5,7 @@
  * own cmd_*.c and returns the process's exit status.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,50 @@ static void help(void)
 	printf("\n"
 	       "Exit status: 0 success, 1 usage error, 2 runtime error.\n"
 	       "See pinwatch(1).\n");
+}
+
+/* The edit distance of A and B (insert, delete, substitute one letter),
+ * for "did you mean": short words only, longer ones are not a typo. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[16];
+
+	if (la >= 15 || lb >= 15)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static int unknown_command(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3;   /* at most two letters off */
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		size_t d = distance(name, commands[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = commands[i].name;
+		}
+	}
+	if (best)
+		return usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, best);
+	return usage_error(NULL, "unknown command '%s'", name);
 }
 
 int main(int argc, char **argv)
@@ -97,5 +142,5 @@ int main(int argc, char **argv)
 		optind = 0; /* glibc: restart getopt for the command's own options */
 		return commands[i].run(&ctx);
 	}
-	return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	return unknown_command(argv[optind]);
 }

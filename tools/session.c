@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The watch session of mon and count (session.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,7 +13,7 @@ void session_init(struct session *s, const char *cmd)
 {
 	memset(s, 0, sizeof(*s));
 	s->cmd = cmd;
-	s->pcfg.direction = PINWATCH_DIR_INPUT;
+	s->po.cfg.direction = PINWATCH_DIR_INPUT;
 	s->wcfg.edges = PINWATCH_EDGE_BOTH;
 	s->sigfd = -1;
 }
@@ -22,7 +23,7 @@ int session_option(struct session *s, int opt, const char *arg)
 	uint64_t v;
 	int ret;
 
-	if ((ret = pin_option(s->cmd, opt, arg, &s->pcfg)) != OPTION_NOT_MINE)
+	if ((ret = pin_option(s->cmd, opt, arg, &s->po)) != OPTION_NOT_MINE)
 		return ret;
 	switch (opt) {
 	case 'e':
@@ -35,10 +36,13 @@ int session_option(struct session *s, int opt, const char *arg)
 			return duration_error(s->cmd, "duration", arg);
 		return 0;
 	case 'd':
+	case 'p':
+		if (s->debounce_given++)
+			return usage_error(s->cmd, "-d/-p/--debounce given twice: it takes one value");
 		if (parse_duration(arg, &s->wcfg.debounce_ns) < 0)
 			return duration_error(s->cmd, "debounce", arg);
 		return 0;
-	case 'E':
+	case OPT_EVENT_BUFFER:
 		if (parse_u64(arg, 1, 65536, &v) < 0)
 			return usage_error(s->cmd, "bad event buffer '%s': 1 to 65536 events", arg);
 		s->wcfg.event_buffer = (unsigned)v;
@@ -47,7 +51,7 @@ int session_option(struct session *s, int opt, const char *arg)
 	case 'w':
 		s->stim.wire_out = arg;
 		return 0;
-	case 'p':
+	case OPT_PULSE:
 		s->stim.have_pulse = 1;
 		return stim_parse_pulse(s->cmd, arg, &s->stim.pulse);
 	default:
@@ -98,23 +102,32 @@ int session_open(struct session *s)
 	ret = open_board(s->cmd, s->spec, &s->board);
 	if (ret)
 		return ret;
-	ret = stim_wire(s->cmd, s->board, &s->stim, s->names, s->npins);
+	if ((ret = pin_names(s->cmd, s->board, s->po.chip, s->names, s->npins, &s->open_names)) ||
+	    (ret = pin_duplicates(s->cmd, s->board, s->open_names, s->npins)))
+		return ret;
+	ret = stim_wire(s->cmd, s->board, &s->stim, s->open_names, s->npins);
 	if (ret)
 		return ret;
 	if (pinwatch_watcher_new(&s->watcher) < 0)
 		return library_error(s->cmd);
 	for (size_t i = 0; i < s->npins; i++) {
 		struct session_pin *sp = &s->pins[i];
-		if (pinwatch_pin_open(s->board, sp->name, &s->pcfg, &sp->pin) < 0 ||
+		struct pinwatch_line_info li;
+		struct pinwatch_bank_info bi;
+		if (pinwatch_pin_open(s->board, s->open_names[i], &s->po.cfg, &sp->pin) < 0 ||
+		    pinwatch_pin_info(sp->pin, &li) < 0 ||
+		    pinwatch_board_bank_info(s->board, li.bank, &bi) < 0 ||
 		    add_watch(s, sp) < 0)
 			return library_error(s->cmd);
+		snprintf(sp->chip, sizeof(sp->chip), "%s", bi.name);
+		sp->offset = li.offset;
 	}
 	return 0;
 }
 
 int session_start(struct session *s)
 {
-	return stim_start(s->cmd, s->board, &s->stim, s->names, s->npins);
+	return stim_start(s->cmd, s->board, &s->stim, s->open_names, s->npins);
 }
 
 enum loop_end session_run(struct session *s)
@@ -127,6 +140,12 @@ enum loop_end session_run(struct session *s)
 	l->stim = &s->stim;
 	if (!l->event_buffer)
 		l->event_buffer = s->wcfg.event_buffer ? s->wcfg.event_buffer : 16;
+	/* On the virtual clock, the idle watchdog is seen where it fires:
+	 * no clock step longer than the timeout. */
+	if (s->wcfg.idle_ns) {
+		uint64_t step = stim_step(&s->stim, l->event_buffer);
+		l->step_ns = step < s->wcfg.idle_ns ? step : s->wcfg.idle_ns;
+	}
 	return loop_run(l);
 }
 
@@ -138,6 +157,7 @@ void session_close(struct session *s)
 	pinwatch_watcher_free(s->watcher);
 	pinwatch_board_close(s->board);
 	free(s->pins);
+	free(s->open_names);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	memset(s, 0, sizeof(*s));
