@@ -19,7 +19,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "detect", cmd_detect, "list the banks (GPIO controllers) of the board" },
-	{ "info", cmd_info, "describe every line of the board or of some banks" },
+	{ "info", cmd_info, "describe the lines of the board, of some banks or pins" },
 	{ "get", cmd_get, "read the values of pins" },
 	{ "set", cmd_set, "drive pins until signalled, or for a duration" },
 	{ "mon", cmd_mon, "print edges as they arrive" },

@@ -110,6 +110,10 @@ int session_open(struct session *s)
 		return ret;
 	if (pinwatch_watcher_new(&s->watcher) < 0)
 		return library_error(s->cmd);
+	/* One request and one watch per pin.  Events of several pins arrive
+	 * in order per pin only; a line group (one request, one watch, events
+	 * in time order across its lines) replaces this loop when the library
+	 * has one, and session_pin keeps naming each line for the consumer. */
 	for (size_t i = 0; i < s->npins; i++) {
 		struct session_pin *sp = &s->pins[i];
 		struct pinwatch_line_info li;
