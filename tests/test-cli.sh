@@ -1054,6 +1054,15 @@ for args in "mon -e rising -e falling N3" "mon -t 1s --duration 2s N3" \
 done
 grep -q "^pinwatch info: -c/--chip given twice: it takes one value" "$T/err"
 check "the message names the option both ways"
+# -v/--version, also after a command (gpiod's tools have it per tool)
+run -v
+[ "$rc" = 0 ] && grep -q '^pinwatch [0-9]' "$T/out"
+check "-v is --version"
+run mon --version
+[ "$rc" = 0 ] && grep -q '^pinwatch [0-9]' "$T/out" && grep -q '^backends: ' "$T/out"
+check "mon --version: the versions, as after any command"
+run -b sim -b sim detect
+expect_usage "the global -b given twice: usage error"
 # exit codes: 1 usage (with the hint), 2 runtime
 run -b 'sim,board' detect
 expect_usage "a malformed -b spec is a usage error"

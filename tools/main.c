@@ -39,7 +39,8 @@ static void help(void)
 	       "                    chardev[:DEVICE], with ,KEY=VALUE options\n"
 	       "                    (default: $PINWATCH_BOARD, else auto)\n"
 	       "  -h, --help        this help; COMMAND --help for a command's\n"
-	       "  -V, --version     the tool's and the library's versions\n"
+	       "  -v, -V, --version the tool's and the library's versions (also after\n"
+	       "                    a command, as in gpiod's tools)\n"
 	       "\n"
 	       "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -102,27 +103,25 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *spec = getenv("PINWATCH_BOARD");
-	int opt;
+	int opt, board_given = 0;
 
 	if (!spec || !*spec)
 		spec = "auto";
 	opterr = 0;
 	/* "+": stop at the command; its options are its own */
-	while ((opt = getopt_long(argc, argv, "+:b:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:b:hvV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
+			if (board_given++)
+				return usage_error(NULL, "-b/--board given twice: it takes one value");
 			spec = optarg;
 			break;
 		case 'h':
 			help();
 			return EXIT_OK;
+		case 'v':
 		case 'V':
-			/* what this build has: bug reports need all three */
-			printf("pinwatch %s (library %s)\n"
-			       "backends: %s\n"
-			       "libgpiod: %s\n",
-			       PACKAGE_VERSION, pinwatch_version(), PW_BUILD_BACKENDS,
-			       PW_BUILD_LIBGPIOD);
+			print_version();
 			return EXIT_OK;
 		default:
 			return option_error(NULL, opt, argv);

@@ -11,7 +11,17 @@
 static const struct option common_longopts[] = {
 	{ "board", required_argument, NULL, OPT_BOARD },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 };
+
+void print_version(void)
+{
+	/* what this build has: bug reports need all three */
+	printf("pinwatch %s (library %s)\n"
+	       "backends: %s\n"
+	       "libgpiod: %s\n",
+	       PACKAGE_VERSION, pinwatch_version(), PW_BUILD_BACKENDS, PW_BUILD_LIBGPIOD);
+}
 
 /* "-t/--duration", "--pulse" or "-x": how the user may have written OPT. */
 static void option_name(char *buf, size_t len, int opt, const struct option *all)
@@ -57,7 +67,7 @@ int parse_options(struct tool_ctx *ctx, const char *help, const char *shortopts,
 	if (!shortopts)
 		shortopts = "";
 	/* ':' first: a missing value is told apart from an unknown option */
-	snprintf(letters, sizeof(letters), ":h%s%s", strchr(shortopts, 'b') ? "" : "b:",
+	snprintf(letters, sizeof(letters), ":hvV%s%s", strchr(shortopts, 'b') ? "" : "b:",
 		 shortopts);
 	for (size_t i = 0; i < sizeof(common_longopts) / sizeof(common_longopts[0]); i++)
 		all[n++] = common_longopts[i];
@@ -81,6 +91,10 @@ int parse_options(struct tool_ctx *ctx, const char *help, const char *shortopts,
 			continue;
 		case 'h':
 			fputs(help, stdout);
+			return EXIT_OK;
+		case 'v':
+		case 'V':
+			print_version();
 			return EXIT_OK;
 		}
 		if (handle)

@@ -33,7 +33,8 @@ typedef int option_handler(void *arg, int opt, const char *val);
 
 /*
  * Parse ctx's options: SHORTOPTS and LONGOPTS are the command's own (the
- * common ones are added here: -h/--help, --board, and -b for the board
+ * common ones are added here: -h/--help, -v/-V/--version, --board, and -b
+ * for the board
  * where SHORTOPTS has no -b), HANDLE (may be NULL) takes them.  An option
  * with a value given twice is a usage error: each such option has one
  * value, and silently keeping the last one hides a mistake.  Returns -1
@@ -42,6 +43,9 @@ typedef int option_handler(void *arg, int opt, const char *val);
  */
 int parse_options(struct tool_ctx *ctx, const char *help, const char *shortopts,
 		  const struct option *longopts, option_handler *handle, void *arg);
+
+/* The tool's and the library's versions, the backends and libgpiod built in. */
+void print_version(void);
 
 /* The usage error of getopt's ':' (missing value) or '?' (unknown option). */
 int option_error(const char *cmd, int opt, char **argv);
