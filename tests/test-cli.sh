@@ -166,9 +166,13 @@ run -b "$R" mon N3 --edge
 expect_usage "an option's missing value: usage error"
 
 run -b nosuchbackend detect
-expect_runtime "unknown backend: runtime error naming it" "^pinwatch detect: .*nosuchbackend"
+expect_usage "unknown backend: usage error (a bad -b spec)"
+grep -q "^pinwatch detect: .*nosuchbackend" "$T/err"
+check "unknown backend: the message names it"
 run -b sim:no-such-board detect
-expect_rc "unknown board profile: runtime error" 2
+expect_usage "unknown board profile: usage error"
+run -b 'sim,=x' detect
+expect_usage "malformed -b spec: usage error"
 
 # The default board: $PINWATCH_BOARD, else auto; -b wins.
 PINWATCH_BOARD=$R run detect
@@ -209,25 +213,25 @@ expect_usage "detect takes no argument"
 run -b "$R" info pioB
 expect_out "info pioB: names, headers, numbers, config, use" <<'EOF'
 sim1 [pioB] (19 lines)
-	line  0: PB0      -        32 input  active-high disabled  unused
-	line  1: PB1      -        33 input  active-high disabled  unused
-	line  2: PB2      -        34 input  active-high disabled  unused
-	line  3: PB3      -        35 input  active-high disabled  unused
-	line  4: PB4      -        36 input  active-high disabled  unused
-	line  5: PB5      -        37 input  active-high disabled  unused
-	line  6: PB6      -        38 input  active-high disabled  unused
-	line  7: PB7      -        39 input  active-high disabled  unused
-	line  8: PB8      -        40 input  active-high disabled  unused
-	line  9: PB9      -        41 input  active-high disabled  unused
-	line 10: PB10     -        42 input  active-high disabled  unused
-	line 11: PB11     W20      43 input  active-high disabled  unused
-	line 12: PB12     W21      44 input  active-high disabled  unused
-	line 13: PB13     W22      45 input  active-high disabled  unused
-	line 14: PB14     W23      46 input  active-high disabled  unused
-	line 15: PB15     -        47 input  active-high disabled  unused
-	line 16: PB16     -        48 input  active-high disabled  unused
-	line 17: PB17     -        49 input  active-high disabled  unused
-	line 18: PB18     -        50 input  active-high disabled  unused
+	line  0: PB0      -        32 input  active-high disabled  push-pull   unused
+	line  1: PB1      -        33 input  active-high disabled  push-pull   unused
+	line  2: PB2      -        34 input  active-high disabled  push-pull   unused
+	line  3: PB3      -        35 input  active-high disabled  push-pull   unused
+	line  4: PB4      -        36 input  active-high disabled  push-pull   unused
+	line  5: PB5      -        37 input  active-high disabled  push-pull   unused
+	line  6: PB6      -        38 input  active-high disabled  push-pull   unused
+	line  7: PB7      -        39 input  active-high disabled  push-pull   unused
+	line  8: PB8      -        40 input  active-high disabled  push-pull   unused
+	line  9: PB9      -        41 input  active-high disabled  push-pull   unused
+	line 10: PB10     -        42 input  active-high disabled  push-pull   unused
+	line 11: PB11     W20      43 input  active-high disabled  push-pull   unused
+	line 12: PB12     W21      44 input  active-high disabled  push-pull   unused
+	line 13: PB13     W22      45 input  active-high disabled  push-pull   unused
+	line 14: PB14     W23      46 input  active-high disabled  push-pull   unused
+	line 15: PB15     -        47 input  active-high disabled  push-pull   unused
+	line 16: PB16     -        48 input  active-high disabled  push-pull   unused
+	line 17: PB17     -        49 input  active-high disabled  push-pull   unused
+	line 18: PB18     -        50 input  active-high disabled  push-pull   unused
 EOF
 run -b "$R" info sim1
 cp "$T/out" "$T/by-name"
@@ -246,16 +250,16 @@ run -b "$R" info pioD pioA
 check "info with two banks: both, in board order"
 
 run -b "$R" info pioZ
-expect_runtime "info: unknown bank is a runtime error listing the banks" \
-	"^pinwatch info: no bank 'pioZ' on this board \(banks: pioA, pioB, pioC, pioD\)$"
+expect_runtime "info: an unknown bank or pin is a runtime error listing the banks" \
+	"^pinwatch info: no bank or pin 'pioZ' on this board \(banks: pioA, pioB, pioC, pioD\)$"
 
 run -b "sim,lines=4,banks=1" info
 expect_out "info on a board without names" <<'EOF'
 sim0 [sim0] (4 lines)
-	line  0: -        -         0 input  active-high disabled  unused
-	line  1: -        -         1 input  active-high disabled  unused
-	line  2: -        -         2 input  active-high disabled  unused
-	line  3: -        -         3 input  active-high disabled  unused
+	line  0: -        -         0 input  active-high disabled  push-pull   unused
+	line  1: -        -         1 input  active-high disabled  push-pull   unused
+	line  2: -        -         2 input  active-high disabled  push-pull   unused
+	line  3: -        -         3 input  active-high disabled  push-pull   unused
 EOF
 
 # The pin map guide agrees with the library's table, row by row.
@@ -277,7 +281,9 @@ expect_out "get: a floating input with bias disabled reads 0" <<'EOF'
 0
 EOF
 run -b "$R" get --bias pull-up N3 PC2 pioC:3 67
-expect_rc "get: one line requested twice (PC3 = 67) is busy" 2
+expect_usage "get: one line given twice (PC3 = 67): usage error"
+grep -q "pioC:3 and 67 are the same line (pioC:3)" "$T/err"
+check "get: the same line twice is named as such"
 run -b "$R" get --bias pull-up N3 PC2 pioC:3 68
 expect_out "get --bias pull-up, pins by header, line, bank:offset, number" <<'EOF'
 1 1 1 1
@@ -306,7 +312,7 @@ run -b "$R" get X9
 expect_runtime "get: unknown pin: runtime error with the library's message" \
 	"^pinwatch get: .*X9.*closest"
 run -b "$R" get N3 N3
-expect_runtime "get: the same pin twice: busy" "^pinwatch get: .*busy"
+expect_usage "get: the same pin twice: usage error"
 [ ! -s "$T/out" ]
 check "get prints nothing when a pin fails"
 
@@ -351,7 +357,9 @@ expect_usage "set: bad bias: usage error"
 run -b "$R" set --for 1ms N2=1 X9=1
 expect_runtime "set: unknown pin: runtime error" "^pinwatch set: .*X9"
 run -b "$R" set --for 1ms N2=1 PC0=0
-expect_runtime "set: the same line twice (N2 = PC0): busy" "busy"
+expect_usage "set: the same line twice (N2 = PC0): usage error"
+grep -q "^pinwatch set: N2 and PC0 are the same line (pioC:0): give each line once" "$T/err"
+check "set: the same line twice is reported as such, not as busy"
 
 for sig in TERM INT; do
 	$WRAP "$PW" -b "$R" set N2=1 >"$T/out" 2>"$T/err" &
@@ -378,24 +386,24 @@ expect_err "mon: the summary on stderr" <<'EOF'
 N3: 6 events (3 rising, 3 falling), 0 lost
 EOF
 run -b "$V" mon --quiet N3 --pulse 1k,count=3
-[ "$rc" = 0 ] && [ ! -s "$T/err" ] && [ "$(wc -l <"$T/out")" = 6 ]
-check "mon --quiet: no summary"
-run -b "$V" mon -q N3 --pulse 1k,count=1
+[ "$rc" = 0 ] && [ ! -s "$T/err" ] && [ ! -s "$T/out" ]
+check "mon --quiet: no output but errors, as gpiomon's (no summary, no events)"
+run -b "$V" mon --no-summary N3 --pulse 1k,count=1
 [ "$rc" = 0 ] && [ ! -s "$T/err" ]
-check "mon -q"
+check "mon --no-summary"
 
-run -b "$V" mon -q --edge rising N3 --pulse 1k,count=3
+run -b "$V" mon --no-summary --edge rising N3 --pulse 1k,count=3
 expect_out "mon --edge rising" <<'EOF'
 0.000000000 N3 rising 1
 0.001000000 N3 rising 1
 0.002000000 N3 rising 1
 EOF
-run -b "$V" mon -q -e falling N3 --pulse 1k,count=2
+run -b "$V" mon --no-summary -e falling N3 --pulse 1k,count=2
 expect_out "mon -e falling" <<'EOF'
 0.000500000 N3 falling 0
 0.001500000 N3 falling 0
 EOF
-run -b "$V" mon -q --edge both N3 --pulse 1k,count=1
+run -b "$V" mon --no-summary --edge both N3 --pulse 1k,count=1
 expect_out "mon --edge both" <<'EOF'
 0.000000000 N3 rising 1
 0.000500000 N3 falling 0
@@ -403,14 +411,14 @@ EOF
 run -b "$V" mon --edge sideways N3
 expect_usage "mon: bad edge: usage error"
 
-run -b "$V" mon -q --num-events 4 N3 --pulse 1k
+run -b "$V" mon --no-summary --num-events 4 N3 --pulse 1k
 expect_out "mon --num-events ends an endless train after N events" <<'EOF'
 0.000000000 N3 rising 1
 0.000500000 N3 falling 0
 0.001000000 N3 rising 1
 0.001500000 N3 falling 0
 EOF
-run -b "$V" mon -q -n 1 N3 N4 --pulse 1k
+run -b "$V" mon --no-summary -n 1 N3 N4 --pulse 1k
 [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 1 ]
 check "mon -n counts events of all pins together"
 run -b "$V" mon -n 0 N3
@@ -418,25 +426,25 @@ expect_usage "mon -n 0: usage error"
 run -b "$V" mon -n many N3
 expect_usage "mon -n many: usage error"
 
-run -b "$V" mon -q --duration 2ms N3 --pulse 1k
+run -b "$V" mon --no-summary --duration 2ms N3 --pulse 1k
 expect_out "mon --duration: edges in [start, start + D)" <<'EOF'
 0.000000000 N3 rising 1
 0.000500000 N3 falling 0
 0.001000000 N3 rising 1
 0.001500000 N3 falling 0
 EOF
-run -b "$V" mon -q -t 1ms N3 --pulse 1k
+run -b "$V" mon --no-summary -t 1ms N3 --pulse 1k
 [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]
 check "mon -t"
 run -b "$V" mon --duration 0 N3
 expect_usage "mon --duration 0: usage error"
 
-run -b "$V" mon -q --format '%p|%e|%v|%t|%T|%s|%l|%%|\t|\\' N3 --pulse 2k,count=1
+run -b "$V" mon --no-summary --format '%p|%e|%v|%t|%T|%s|%l|%%|\t|\\' N3 --pulse 2k,count=1
 expect_out "mon --format: every token and escape" <<'EOF'
 N3|rising|1|0.000000000|0|1|0|%|	|\
 N3|falling|0|0.000250000|250000|2|0|%|	|\
 EOF
-run -b "$V" mon -q -F 'x%sy\nz' N3 --pulse 1k,count=1
+run -b "$V" mon --no-summary -F 'x%sy\nz' N3 --pulse 1k,count=1
 expect_out "mon -F with a newline escape" <<'EOF'
 x1y
 z
@@ -448,7 +456,7 @@ for f in '%q' '%' 'a\' '\x'; do
 	expect_usage "mon --format '$f': usage error"
 done
 
-run -b "$V" mon -q --json N3 --pulse 1k,count=2
+run -b "$V" mon --no-summary --json N3 --pulse 1k,count=2
 expect_out "mon --json: one object per line" <<'EOF'
 {"pin":"N3","edge":"rising","value":1,"timestamp_ns":0,"seqno":1,"lost":0}
 {"pin":"N3","edge":"falling","value":0,"timestamp_ns":500000,"seqno":2,"lost":0}
@@ -456,7 +464,7 @@ expect_out "mon --json: one object per line" <<'EOF'
 {"pin":"N3","edge":"falling","value":0,"timestamp_ns":1500000,"seqno":4,"lost":0}
 EOF
 if [ "$have_python" = 1 ]; then
-	run -b "$V" mon -q -j pioC:1 PC2 --pulse 10k,count=500,jitter=20us,seed=3
+	run -b "$V" mon --no-summary -j pioC:1 PC2 --pulse 10k,count=500,jitter=20us,seed=3
 	python3 - "$T/out" <<'EOF'
 import json, sys
 lines = open(sys.argv[1]).read().split("\n")
@@ -484,7 +492,7 @@ fi
 run -b "$V" mon --json --format '%p' N3
 expect_usage "mon --json with --format: usage error"
 
-run -b "$V" mon -q N3 --pulse 1k,count=2,bounce=2@10us
+run -b "$V" mon --no-summary N3 --pulse 1k,count=2,bounce=2@10us
 [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 20 ]
 check "mon: bounce=2 gives 5 transitions per edge"
 run -b "$V" mon N3 --debounce 100us --pulse 1k,count=2,bounce=2@10us
@@ -497,24 +505,24 @@ EOF
 expect_err "mon --debounce: the summary counts what was debounced" <<'EOF'
 N3: 4 events (2 rising, 2 falling), 0 lost, 16 debounced
 EOF
-run -b "$V" mon -q -d 0.1ms N3 --pulse 1k,count=1,bounce=1@5us
+run -b "$V" mon --no-summary -d 0.1ms N3 --pulse 1k,count=1,bounce=1@5us
 [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]
 check "mon -d with a fractional duration"
 run -b "$V" mon --debounce forever N3
 expect_usage "mon: bad debounce: usage error"
 
-run -b "$V" mon -q --active-low N3 --pulse 1k,count=1
+run -b "$V" mon --no-summary --active-low N3 --pulse 1k,count=1
 expect_out "mon --active-low: logical edges" <<'EOF'
 0.000000000 N3 falling 0
 0.000500000 N3 rising 1
 EOF
-run -b "$V" mon -q -l -B pull-up N3 --pulse 1k,count=1,phase=1ms
+run -b "$V" mon --no-summary -l -B pull-up N3 --pulse 1k,count=1,phase=1ms
 expect_out "mon -l -B pull-up: the generator pulls the line low on connection" <<'EOF'
 0.000000000 N3 rising 1
 0.001000000 N3 falling 0
 0.001500000 N3 rising 1
 EOF
-run -b "$V" mon -q --bias pull-up N3 --pulse 1k,count=1,phase=1ms
+run -b "$V" mon --no-summary --bias pull-up N3 --pulse 1k,count=1,phase=1ms
 expect_out "mon --bias pull-up, --pulse phase=" <<'EOF'
 0.000000000 N3 falling 0
 0.001000000 N3 rising 1
@@ -523,14 +531,14 @@ EOF
 run -b "$V" mon -B sideways N3
 expect_usage "mon: bad bias: usage error"
 
-run -b "$V" mon -q N3 --wire N2 --pulse 1k,count=2,duty=25%
+run -b "$V" mon --no-summary N3 --wire N2 --pulse 1k,count=2,duty=25%
 expect_out "mon --wire: the generator drives OUT, the pin follows; duty=" <<'EOF'
 0.000000000 N3 rising 1
 0.000250000 N3 falling 0
 0.001000000 N3 rising 1
 0.001250000 N3 falling 0
 EOF
-run -b "$V" mon -q -w N2 -p 1k,count=1,duty=75 N3 N4
+run -b "$V" mon --no-summary -w N2 --pulse 1k,count=1,duty=75 N3 N4
 sort "$T/out" >"$T/sorted"
 cat >"$T/want" <<'EOF'
 0.000000000 N3 rising 1
@@ -539,8 +547,8 @@ cat >"$T/want" <<'EOF'
 0.000750000 N4 falling 0
 EOF
 [ "$rc" = 0 ] && cmp -s "$T/want" "$T/sorted"
-check "mon -w -p: one output wired to two pins"
-run -b "$V" mon -q N3 N4 --pulse 1k,count=1
+check "mon -w --pulse: one output wired to two pins"
+run -b "$V" mon --no-summary N3 N4 --pulse 1k,count=1
 sort "$T/out" >"$T/sorted"
 cat >"$T/want" <<'EOF'
 0.000000000 N3 rising 1
@@ -550,20 +558,20 @@ cat >"$T/want" <<'EOF'
 EOF
 [ "$rc" = 0 ] && cmp -s "$T/want" "$T/sorted"
 check "mon --pulse without --wire: a generator on each pin"
-run -b "$V" mon -q N3 --pulse 1k,count=3,jitter=100us,seed=9 --format '%T'
+run -b "$V" mon --no-summary N3 --pulse 1k,count=3,jitter=100us,seed=9 --format '%T'
 awk 'BEGIN { ok = 1 } { base = int((NR - 1) / 2) * 1000000 + ((NR - 1) % 2) * 500000;
 	if ($1 < base || $1 >= base + 100000) ok = 0 } END { exit !(ok && NR == 6) }' "$T/out"
 check "mon --pulse jitter=: every edge late by less than the jitter"
-run -b "$V" mon -q N3 --pulse 1k,count=3,jitter=100us,seed=9 --format '%T'
+run -b "$V" mon --no-summary N3 --pulse 1k,count=3,jitter=100us,seed=9 --format '%T'
 cp "$T/out" "$T/a"
-run -b "$V" mon -q N3 --pulse 1k,count=3,jitter=100us,seed=10 --format '%T'
+run -b "$V" mon --no-summary N3 --pulse 1k,count=3,jitter=100us,seed=10 --format '%T'
 ! cmp -s "$T/a" "$T/out"
 check "mon --pulse seed=: another seed, another jitter"
 
-run -b "$V" mon -q --event-buffer 4 N3 --pulse 100k,count=10000 --format '%l'
+run -b "$V" mon --no-summary --event-buffer 4 N3 --pulse 100k,count=10000 --format '%l'
 [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 20000 ] && ! grep -qv '^0$' "$T/out"
 check "mon --event-buffer: the virtual clock steps within a small buffer, nothing lost"
-run -b "$V" mon -E 16 -q N3 --pulse 1k,count=1
+run -b "$V" mon --event-buffer 16 --no-summary N3 --pulse 1k,count=1
 expect_rc "mon -E" 0
 for e in 0 65537 x; do
 	run -b "$V" mon --event-buffer "$e" N3
@@ -585,7 +593,7 @@ expect_rc "mon --wire onto itself: runtime error" 2
 run -b "$V" mon X9
 expect_runtime "mon: unknown pin: runtime error" "^pinwatch mon: .*X9"
 run -b "$V" mon N3 PC1
-expect_runtime "mon: one line twice: runtime error" "busy"
+expect_usage "mon: one line twice: usage error"
 run -b "$V" mon
 expect_usage "mon without a pin: usage error"
 
@@ -617,11 +625,11 @@ for sig in INT TERM; do
 done
 
 # A closed pipe ends mon quietly: exit 0, no error message.
-{ pw -b "$V" mon -q N3 --pulse 1k 2>"$T/err"; echo $? >"$T/rc"; } | head -n 3 >"$T/out"
+{ pw -b "$V" mon --no-summary N3 --pulse 1k 2>"$T/err"; echo $? >"$T/rc"; } | head -n 3 >"$T/out"
 [ "$(cat "$T/rc")" = 0 ] && [ ! -s "$T/err" ] && [ "$(wc -l <"$T/out")" = 3 ]
 check "mon | head: ends on the closed pipe, exit 0"
 if [ -w /dev/full ]; then
-	pw -b "$V" mon -q N3 --pulse 1k,count=1 >/dev/full 2>"$T/err"
+	pw -b "$V" mon --no-summary N3 --pulse 1k,count=1 >/dev/full 2>"$T/err"
 	rc=$?
 	expect_runtime "mon: a failed write is a runtime error" "write: No space left"
 fi
@@ -643,14 +651,14 @@ run -b "$V" count N3 --pulse 1k --duration 10ms
 expect_out "count --duration: pulses in [start, start + D)" <<'EOF'
 N3 total=10 rising=10 falling=10 lost=0 elapsed=0.010000000s rate=1000.0/s sim_dropped=0
 EOF
-run -b "$V" count N3 -p 2k -t 1s
-expect_out "count -p -t" <<'EOF'
+run -b "$V" count N3 --pulse 2k -t 1s
+expect_out "count --pulse -t" <<'EOF'
 N3 total=2000 rising=2000 falling=2000 lost=0 elapsed=1.000000000s rate=2000.0/s sim_dropped=0
 EOF
 # Issue 12, 9: the limit is the scaled value's, not the digits': any unit
 # may spell a duration that fits in 64 bits of nanoseconds.
 for t in 20000000000ns 20000000us 20000ms 20.000000000s; do
-	run -b "$V" count N3 -p 1 -t "$t"
+	run -b "$V" count N3 --pulse 1 -t "$t"
 	expect_out "count -t $t is -t 20s" <<'EOF'
 N3 total=20 rising=20 falling=20 lost=0 elapsed=20.000000000s rate=1.0/s sim_dropped=0
 EOF
@@ -667,7 +675,7 @@ run -b "$V" count N3 --pulse 1k --pulses 7
 expect_out "count --pulse FREQ --pulses N: N pulses at FREQ" <<'EOF'
 N3 total=7 rising=7 falling=7 lost=0 elapsed=0.007000000s rate=1000.0/s sim_dropped=0
 EOF
-run -b "$V" count N3 -p 1k -n 3
+run -b "$V" count N3 --pulse 1k -n 3
 expect_out "count -n" <<'EOF'
 N3 total=3 rising=3 falling=3 lost=0 elapsed=0.003000000s rate=1000.0/s sim_dropped=0
 EOF
@@ -728,15 +736,15 @@ expect_out "count two wired pins, --event-buffer 16: the clock steps fit" <<'EOF
 N3 total=1000 rising=1000 falling=1000 lost=0 elapsed=0.010000000s rate=100000.0/s sim_dropped=0
 N4 total=1000 rising=1000 falling=1000 lost=0 elapsed=0.010000000s rate=100000.0/s sim_dropped=0
 EOF
-run -b "$V" count N3 -E 1 -p 1k,count=5
-expect_out "count -E 1" <<'EOF'
+run -b "$V" count N3 --event-buffer 1 --pulse 1k,count=5
+expect_out "count --event-buffer 1" <<'EOF'
 N3 total=5 rising=5 falling=5 lost=0 elapsed=0.005000000s rate=1000.0/s sim_dropped=0
 EOF
-run -b "$V" count N3 -E 1 -p 1k,count=5,bounce=3@10us
-expect_out "count -E 1 with bounce: steps shorter than the bounce" <<'EOF'
+run -b "$V" count N3 --event-buffer 1 --pulse 1k,count=5,bounce=3@10us
+expect_out "count --event-buffer 1 with bounce: steps shorter than the bounce" <<'EOF'
 N3 total=35 rising=35 falling=35 lost=0 elapsed=0.005000000s rate=7000.0/s sim_dropped=0
 EOF
-run -b "$V" count N3 -E 65537
+run -b "$V" count N3 --event-buffer 65537
 expect_usage "count: event buffer too large: usage error"
 
 run -b "$V" count --json N3 PC2 --pulse 1k,count=3
@@ -745,7 +753,7 @@ expect_out "count --json: one object per pin" <<'EOF'
 {"pin":"PC2","total":3,"rising":3,"falling":3,"lost":0,"debounced":0,"elapsed_ns":3000000,"rate":1000.0,"sim_dropped":0}
 EOF
 if [ "$have_python" = 1 ]; then
-	run -b "$V" count -j N3 -p 1k,count=3
+	run -b "$V" count -j N3 --pulse 1k,count=3
 	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out"
 	check "count -j parses as JSON"
 fi
@@ -829,7 +837,7 @@ run -b "$R" get N3 X9
 no_leaks "get failing on its second pin leaves nothing open"
 run -b "$R" set --for 1ms N2=1 N4=0
 no_leaks "set leaves nothing open"
-run -b "$V" mon -q N3 N4 --wire N2 --pulse 1k,count=3
+run -b "$V" mon --no-summary N3 N4 --wire N2 --pulse 1k,count=3
 no_leaks "mon with wire and generator leaves nothing open"
 run -b "$V" mon N3 N3
 no_leaks "mon failing on a busy pin leaves nothing open"
@@ -860,6 +868,206 @@ check "count with kernel sequence numbers: no lower-bound mark" "$(cat "$T/out")
 run -b "$V,overflow=newest" mon -n 2 N3 --wire N2 --pulse 100
 [ "$rc" = 0 ] && grep -q 'at least 0 lost (inferred: this backend has no kernel sequence numbers)' "$T/err"
 check "mon's summary says at least, and why" "$(cat "$T/err")"
+
+# ======================================================== gpiod parity (issue 16)
+# gpiod's letters where the meaning matches; pinwatch's own options moved
+# off letters that mean something else in gpiod (their long names stay).
+
+# -b after a command that requests lines is the bias, as in gpiod 2.x; -B
+# (gpiod 1.6) too; --board is the board everywhere.
+run -b "$R" get -b pull-up N3
+expect_out "get -b BIAS: gpiod 2.x's -b is the bias" <<'EOF'
+1
+EOF
+run get --board "$R" -B pull-up N3
+expect_out "get --board SPEC -B BIAS" <<'EOF'
+1
+EOF
+run detect -b "$R"
+expect_rc "detect -b SPEC: -b stays the board where a command has no bias" 0
+run -b "$R" get -b pull-up -B pull-down N3
+expect_usage "get -b and -B together: the bias given twice, usage error"
+run -b "$R" get -B disable N3
+expect_out "bias 'disable' (gpiod 1.6's spelling) is 'disabled'" <<'EOF'
+0
+EOF
+# -c/--chip: offsets on a chip, by name, label, number or /dev path
+run -b "$R" get -b pull-up -c pioC 1 2
+expect_out "get -c LABEL OFFSET..." <<'EOF'
+1 1
+EOF
+run -b "$R" get -b pull-up --chip sim2 1
+expect_out "get --chip NAME OFFSET" <<'EOF'
+1
+EOF
+run -b "$R" get -b pull-up -c 2 1
+expect_out "get -c NUMBER OFFSET: the Nth bank" <<'EOF'
+1
+EOF
+run -b "$R" get -b pull-up -c /dev/sim2 1
+expect_out "get -c /dev/NAME OFFSET" <<'EOF'
+1
+EOF
+run -b "$R" get -c pioC PA1
+expect_runtime "get -c: a name not on the chip is a runtime error naming where it is" \
+	"^pinwatch get: pin PA1 is not on chip pioC \(it is pioA:1\)$"
+run -b "$R" get -c pioZ 1
+expect_runtime "get -c: an unknown chip is a runtime error" "^pinwatch get: no chip 'pioZ'"
+# -C/--consumer
+run -b "$V" mon -C meter -n 1 --no-summary -F '%p' N3 --pulse 1k
+expect_out "mon -C NAME: the lines are requested as NAME" <<'EOF'
+N3
+EOF
+run -b "$R" set -C '' N2=1
+expect_usage "set -C '': an empty consumer is a usage error"
+# values
+run -b "$R" set -f 1ms N2=true N4=false N5=on N6=off N7=active N8=inactive
+expect_rc "set: values true/false/on/off/active/inactive" 0
+run -b "$R" set -f 1ms N2=yes
+expect_usage "set: value 'yes' is a usage error"
+# set -t/--toggle: gpioset's sequences (the virtual clock plays them at once)
+run -b "$V" set -t 1ms,2ms,0 N2=1
+expect_rc "set -t P,P,0: toggle twice, then end (a last period of 0)" 0
+run -b "$V" set --toggle 1ms -f 10ms N2=1
+expect_rc "set --toggle P --for D: the sequence repeats until D" 0
+run -b "$V" set -t 0 N2=1
+expect_rc "set -t 0: no toggle, end at once" 0
+run -b "$V" set -t 1ms,0,1ms N2=1
+expect_usage "set -t: 0 before the last period is a usage error"
+run -b "$V" set -t 1ms,x N2=1
+expect_usage "set -t: a bad period is a usage error"
+# --banner
+run -b "$V" set --banner -t 0 N2=1 N4=0
+expect_out "set --banner: gpioset's banner" <<'EOF'
+Setting lines 'N2', and 'N4'...
+EOF
+run -b "$V" mon --banner --no-summary -F '%p %e' N3 --pulse 1k,count=1
+expect_out "mon --banner: gpiomon's banner, then the events" <<'EOF'
+Monitoring line 'N3'...
+N3 rising
+N3 falling
+EOF
+# -q/--quiet: no output but errors (gpiomon's); the old -q is --no-summary
+run -b "$V" mon -q N3 --pulse 1k,count=3
+[ "$rc" = 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]
+check "mon -q: no events, no summary, exit 0"
+run -b "$V" mon --quiet X9
+expect_runtime "mon --quiet: errors are still said" "^pinwatch mon: .*X9"
+run -b "$V" mon --silent N3 --pulse 1k,count=1
+[ "$rc" = 0 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]
+check "mon --silent (gpiomon 1.6's name) is --quiet"
+# -p is gpiomon's --debounce-period; --pulse has no letter any more
+run -b "$V" mon --no-summary -p 0.1ms N3 --pulse 1k,count=1,bounce=1@5us
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]
+check "mon -p D: the debounce period, as in gpiomon"
+run -b "$V" mon --no-summary --debounce-period 0.1ms N3 --pulse 1k,count=1,bounce=1@5us
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 2 ]
+check "mon --debounce-period D"
+run -b "$V" mon -p 1k N3
+expect_usage "mon -p 1k: a frequency is no debounce period (usage error)"
+run -b "$V" count -p 0.1ms N3 --pulse 1k,count=2,bounce=1@5us
+[ "$rc" = 0 ] && grep -q '^N3 total=2 .* debounced=' "$T/out"
+check "count -p D: the debounce period too" "$(cat "$T/out")"
+# -E is gpiomon's --event-clock: no longer the event buffer
+run -b "$V" mon -E 16 N3
+expect_usage "mon -E: not the event buffer any more (usage error)"
+run -b "$V" mon --event-buffer 16 --no-summary -F '%l' N3 --pulse 1k,count=1
+expect_out "mon --event-buffer N" <<'EOF'
+0
+0
+EOF
+# -e/--edges (gpiomon 2.x's name)
+run -b "$V" mon --edges rising --no-summary -F '%e' N3 --pulse 1k,count=2
+expect_out "mon --edges EDGE" <<'EOF'
+rising
+rising
+EOF
+# --idle-timeout: end when no pin had an edge for D
+run -b "$V" mon --idle-timeout 50ms --no-summary -F '%p %e %T' N3 --pulse 10,duty=1
+expect_out "mon --idle-timeout D: ends after D without an edge, exit 0" <<'EOF'
+N3 rising 0
+N3 falling 1000000
+EOF
+run -b "$V" mon --idle-timeout 0 N3
+expect_usage "mon --idle-timeout 0: usage error"
+# format tokens for chip and offset, and gpiomon's spellings
+run -b "$V" mon -F '%c %o %p %E %S' -n 1 --no-summary N3 --pulse 1k
+expect_out "mon -F %c %o %E %S: chip, offset, edge, seconds" <<'EOF'
+sim2 1 N3 rising 0.000000000
+EOF
+run -b "$V" mon -c pioC -F '%c:%o %p' -n 1 --no-summary 1 --pulse 1k
+expect_out "mon -c CHIP OFFSET: %p as given, %c:%o where it is" <<'EOF'
+sim2:1 1
+EOF
+# --utc/--localtime: timestamps as a date and time (gpiomon's)
+run -b "$V" mon --utc -F '%t' -n 1 --no-summary N3 --pulse 1k,phase=1500ms
+expect_out "mon --utc: %t as an ISO 8601 date and time, UTC" <<'EOF'
+1970-01-01T00:00:01.500000000Z
+EOF
+run -b "$V" mon -F '%U|%S' -n 1 --no-summary N3 --pulse 1k
+expect_out "mon -F %U: UTC whatever --utc says" <<'EOF'
+1970-01-01T00:00:00.000000000Z|0.000000000
+EOF
+TZ=UTC0 pw -b "$V" mon --localtime -F '%t' -n 1 --no-summary N3 --pulse 1k >"$T/out" 2>"$T/err"
+rc=$?
+expect_out "mon --localtime: %t in local time (TZ=UTC0: no Z)" <<'EOF'
+1970-01-01T00:00:00.000000000
+EOF
+run -b "$V" mon --utc --localtime N3
+expect_usage "mon --utc --localtime: usage error"
+# info PIN...: pins as well as banks, with drive
+run -b "$R" info N3 pioA:0
+expect_out "info PIN...: the pins' lines under their banks' headings" <<'EOF'
+sim2 [pioC] (32 lines)
+	line  1: PC1      N3       65 input  active-high disabled  push-pull   unused
+sim0 [pioA] (32 lines)
+	line  0: PA0      S23       0 input  active-high disabled  push-pull   unused
+EOF
+run -b "$R" info -c pioC 1 5
+expect_out "info -c CHIP OFFSET..." <<'EOF'
+sim2 [pioC] (32 lines)
+	line  1: PC1      N3       65 input  active-high disabled  push-pull   unused
+	line  5: PC5      N7       69 input  active-high disabled  push-pull   unused
+EOF
+run -b "sim,lines=4,banks=2" info -c 1
+[ "$rc" = 0 ] && [ "$(head -n 1 "$T/out")" = "sim1 [sim1] (4 lines)" ] && [ "$(wc -l <"$T/out")" = 5 ]
+check "info -c CHIP: every line of that chip only" "$(cat "$T/out" "$T/err")"
+# did you mean
+run moni
+expect_usage "a mistyped command: usage error"
+grep -q "unknown command 'moni'; did you mean 'mon'?" "$T/err"
+check "moni: did you mean 'mon'?"
+run sett N2=1
+grep -q "did you mean 'set'?" "$T/err"
+check "sett: did you mean 'set'?"
+run xyzzy
+[ "$rc" = 1 ] && ! grep -q 'did you mean' "$T/err"
+check "xyzzy: no guess when nothing is close"
+# a single-valued option given twice is a usage error, not "the last one wins"
+for args in "mon -e rising -e falling N3" "mon -t 1s --duration 2s N3" \
+	    "mon -w N2 --wire N4 --pulse 1k N3" "mon --pulse 1k --pulse 2k N3" \
+	    "mon -d 1ms -p 2ms N3" "count -n 1 --pulses 2 N3" "set -f 1ms -f 2ms N2=1" \
+	    "get --board sim --board sim N3" "mon -F %p -F %e N3" "info -c 0 -c 1"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	run -b "$V" $args
+	expect_usage "$args: given twice, usage error"
+done
+grep -q "^pinwatch info: -c/--chip given twice: it takes one value" "$T/err"
+check "the message names the option both ways"
+# -v/--version, also after a command (gpiod's tools have it per tool)
+run -v
+[ "$rc" = 0 ] && grep -q '^pinwatch [0-9]' "$T/out"
+check "-v is --version"
+run mon --version
+[ "$rc" = 0 ] && grep -q '^pinwatch [0-9]' "$T/out" && grep -q '^backends: ' "$T/out"
+check "mon --version: the versions, as after any command"
+run -b sim -b sim detect
+expect_usage "the global -b given twice: usage error"
+# exit codes: 1 usage (with the hint), 2 runtime
+run -b 'sim,board' detect
+expect_usage "a malformed -b spec is a usage error"
+run -b "$R" get PC99
+expect_runtime "an unknown pin is a runtime error" "^pinwatch get: "
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -8,7 +8,6 @@
  * SIGHUP/SIGUSR1) is count_service.c.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +17,7 @@
 
 #include "commands.h"
 #include "count.h"
-#include "loop.h"
-#include "stim.h"
+#include "options.h"
 
 /*
  * The per-pin event buffer asked of the backend (where it has one): the
@@ -43,36 +41,30 @@ static const char help[] =
 	"--state (it never ends count); SIGUSR1 prints the totals now.\n"
 	"\n"
 	"Options:\n"
-	"  -b, --board SPEC       the board (default: $PINWATCH_BOARD, else auto)\n"
-	"  -e, --edge EDGE        rising, falling or both (default both)\n"
-	"  -t, --duration D       end after D (e.g. 10s, 500ms; bare number: ms)\n"
-	"  -n, --pulses N         end when every pin has counted N pulses; with\n"
-	"                         --wire or --pulse, the generator plays N pulses\n"
-	"  -d, --debounce D       ignore edges within D of the last accepted one\n"
-	"  -l, --active-low       the pins are active-low\n"
-	"  -B, --bias BIAS        as-is, disabled, pull-up or pull-down\n"
-	"  -E, --event-buffer N   kernel/sim event buffer per pin (default 65536\n"
-	"                         where the backend has one)\n"
-	"  -j, --json             the summary as one JSON object per pin and line\n"
-	"  -i, --interval D       every D, one line per pin (the summary's format,\n"
-	"                         rate over the interval) on any output, flushed\n"
-	"  -s, --state FILE       durable totals: resume from FILE, checkpoint it\n"
-	"                         every --interval (default 1m) and at the end;\n"
-	"                         the downtime since the last run is recorded as\n"
-	"                         a gap (edges during it: unknown)\n"
-	"  -S, --show             print the --state FILE and exit\n"
-	"  -o, --output FILE      lines and summary appended to FILE (re-opened on\n"
-	"                         SIGHUP) instead of stdout\n"
-	"  -I, --idle-timeout D   report a pin that had no edge for D (again\n"
-	"                         after each further D)\n"
-	"  -x, --idle-exit        with --idle-timeout: end there, exit status 3\n"
-	"  -h, --help             this help\n"
-	"Simulator only:\n"
-	"  -w, --wire OUT         jumper OUT onto every pin; the generator drives\n"
-	"                         OUT (--pulses N alone: N pulses at 100 kHz)\n"
-	"  -p, --pulse FREQ[,duty=PCT][,count=N][,jitter=D][,bounce=N[@W]]\n"
-	"                         [,phase=D][,seed=N]\n"
-	"                         a pulse generator (on OUT, or on each pin)\n";
+	PIN_HELP
+	"  -e, --edges EDGE        rising, falling or both (default both)\n"
+	"  -t, --duration D        end after D (e.g. 500ms, 2s; bare number: ms)\n"
+	"  -n, --pulses N          end when every pin has counted N pulses; with\n"
+	"                          --wire or --pulse, the generator plays N pulses\n"
+	"  -p, --debounce-period D ignore edges within D of the last accepted one\n"
+	"                          (also -d, --debounce)\n"
+	"      --event-buffer N    kernel/sim event buffer per pin (default 65536\n"
+	"                          where the backend has one)\n"
+	"  -j, --json              the summary as one JSON object per pin and line\n"
+	"  -i, --interval D        every D, one line per pin (the summary's format,\n"
+	"                          rate over the interval) on any output, flushed\n"
+	"  -s, --state FILE        durable totals: resume from FILE, checkpoint it\n"
+	"                          every --interval (default 1m) and at the end;\n"
+	"                          the downtime since the last run is recorded as\n"
+	"                          a gap (edges during it: unknown)\n"
+	"  -S, --show              print the --state FILE and exit\n"
+	"  -o, --output FILE       lines and summary appended to FILE (re-opened\n"
+	"                          on SIGHUP) instead of stdout\n"
+	"  -I, --idle-timeout D    report a pin that had no edge for D (again\n"
+	"                          after each further D)\n"
+	"  -x, --idle-exit         with --idle-timeout: end there, exit status 3\n"
+	"  -h, --help              this help\n"
+	STIM_HELP;
 
 uint64_t count_total_of(const struct count *c, const struct pinwatch_watch_stats *st)
 {
@@ -186,53 +178,47 @@ void count_print(struct count *c, uint64_t elapsed_ns, uint64_t since_ns,
 	fflush(f);
 }
 
-/* The buffer is asked for by default; a backend without a settable one
- * (sysfs, libgpiod 1.6) is fine with its own unless the user insisted. */
-static int add_watch(struct count_pin *cp, pinwatch_watcher *w,
-		     struct pinwatch_watch_config *wcfg, int explicit_buffer)
+/* An option_handler (options.h): the session's options, the service's,
+ * then count's own. */
+static int count_option(void *arg, int opt, const char *val)
 {
-	int ret = pinwatch_watch_add(w, cp->pin, wcfg, &cp->id);
-
-	if (ret == -EOPNOTSUPP && !explicit_buffer && wcfg->event_buffer) {
-		wcfg->event_buffer = 0;
-		ret = pinwatch_watch_add(w, cp->pin, wcfg, &cp->id);
-	}
-	return ret;
-}
-
-/* The service options; 1 if OPT was one (or an exit status in *done). */
-static int service_option(struct count *c, int opt, const char *arg, int *done)
-{
+	struct count *c = arg;
 	struct count_service *svc = &c->svc;
+	int ret = session_option(&c->s, opt, val);
 
+	if (ret != OPTION_NOT_MINE)
+		return ret;
 	switch (opt) {
+	case 'n':
+		if (parse_u64(val, 1, UINT64_MAX, &c->pulses) < 0)
+			return usage_error(c->cmd, "bad number of pulses '%s'", val);
+		return 0;
+	case 'j':
+		c->json = 1;
+		return 0;
 	case 'i':
-		if (parse_duration(arg, &svc->interval_ns) < 0 || !svc->interval_ns) {
-			*done = usage_error(c->cmd, "bad interval '%s' (e.g. 1s, 1m)", arg);
-			return 1;
-		}
+		if (parse_duration(val, &svc->interval_ns) < 0 || !svc->interval_ns)
+			return duration_error(c->cmd, "interval", val);
 		svc->lines = 1;
-		return 1;
+		return 0;
 	case 's':
-		svc->state_path = arg;
-		return 1;
+		svc->state_path = val;
+		return 0;
 	case 'S':
 		svc->show = 1;
-		return 1;
+		return 0;
 	case 'o':
-		svc->output_path = arg;
-		return 1;
+		svc->output_path = val;
+		return 0;
 	case 'I':
-		if (parse_duration(arg, &svc->idle_ns) < 0 || !svc->idle_ns) {
-			*done = usage_error(c->cmd, "bad idle timeout '%s' (e.g. 10s, 5m)", arg);
-			return 1;
-		}
-		return 1;
+		if (parse_duration(val, &svc->idle_ns) < 0 || !svc->idle_ns)
+			return duration_error(c->cmd, "idle timeout", val);
+		return 0;
 	case 'x':
 		svc->idle_exit = 1;
-		return 1;
-	default:
 		return 0;
+	default:
+		return OPTION_NOT_MINE;
 	}
 }
 
@@ -246,6 +232,31 @@ static int check_service_options(struct count *c)
 		return usage_error(c->cmd, "--idle-exit needs --idle-timeout");
 	if (svc->state_path && !svc->interval_ns)
 		svc->interval_ns = COUNT_DEFAULT_CHECKPOINT_NS;
+	return 0;
+}
+
+/* The generator count asks for: --pulses N, --wire OUT, --pulse.  0 or
+ * a usage error's status. */
+static int count_stimulus(struct count *c)
+{
+	struct stim *stim = &c->s.stim;
+
+	if (stim->wire_out && !stim->have_pulse && !c->pulses)
+		return usage_error(c->cmd, "--wire needs --pulse or --pulses to drive OUT");
+	/* The field setup: --wire OUT --pulses N plays N pulses on OUT. */
+	if (stim->wire_out && !stim->have_pulse) {
+		stim->pulse.period_ns = 1000000000u / STIM_DEFAULT_HZ;
+		stim->pulse.high_ns = stim->pulse.period_ns / 2;
+		stim->have_pulse = 1;
+	}
+	/* With a generator, --pulses is its count and its end is the end;
+	 * without one, the count reached is. */
+	if (stim->have_pulse && stim->pulse.count && c->pulses)
+		return usage_error(c->cmd, "give the generator's count once: --pulses N or --pulse ...,count=N");
+	if (stim->have_pulse && !stim->pulse.count)
+		stim->pulse.count = c->pulses;
+	if (stim->have_pulse)
+		c->pulses = 0;
 	return 0;
 }
 
@@ -274,97 +285,32 @@ static int close_output(struct count *c, int ret)
 int cmd_count(struct tool_ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "board", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "edge", required_argument, NULL, 'e' },
-		{ "duration", required_argument, NULL, 't' },
 		{ "pulses", required_argument, NULL, 'n' },
-		{ "debounce", required_argument, NULL, 'd' },
-		{ "active-low", no_argument, NULL, 'l' },
-		{ "bias", required_argument, NULL, 'B' },
-		{ "event-buffer", required_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "wire", required_argument, NULL, 'w' },
-		{ "pulse", required_argument, NULL, 'p' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "state", required_argument, NULL, 's' },
 		{ "show", no_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "idle-timeout", required_argument, NULL, 'I' },
 		{ "idle-exit", no_argument, NULL, 'x' },
+		SESSION_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	/* count takes SIGHUP as "re-open your files" and SIGUSR1 as "print
 	 * the totals": neither ends it (count_signal). */
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
-	struct count c = { .cmd = ctx->cmd, .edges = PINWATCH_EDGE_BOTH, .out = stdout,
-			   .svc = { .lock_fd = -1 } };
-	struct pinwatch_pin_config pcfg = { .direction = PINWATCH_DIR_INPUT };
-	struct pinwatch_watch_config wcfg = { .event_buffer = COUNT_EVENT_BUFFER };
-	struct stim stim = { 0 };
-	struct loop loop = { 0 };
-	uint64_t v;
-	int opt, done = -1, ret, sigfd = -1, explicit_buffer = 0;
+	struct count c = { .cmd = ctx->cmd, .out = stdout, .svc = { .lock_fd = -1 } };
+	struct session *s = &c.s;
+	int ret;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:he:t:n:d:lB:E:jw:p:i:s:So:I:x",
-				  longopts, NULL)) != -1) {
-		if (common_option(opt, optarg, help, &ctx->spec, &done)) {
-			if (done >= 0)
-				return done;
-			continue;
-		}
-		if (service_option(&c, opt, optarg, &done)) {
-			if (done >= 0)
-				return done;
-			continue;
-		}
-		switch (opt) {
-		case 'e':
-			c.edges = parse_edge(optarg);
-			if (c.edges < 0)
-				return usage_error(ctx->cmd, "bad edge '%s': rising, falling or both", optarg);
-			break;
-		case 't':
-			if (parse_duration(optarg, &loop.duration_ns) < 0 || !loop.duration_ns)
-				return usage_error(ctx->cmd, "bad duration '%s' (e.g. 10s, 500ms)", optarg);
-			break;
-		case 'n':
-			if (parse_u64(optarg, 1, UINT64_MAX, &c.pulses) < 0)
-				return usage_error(ctx->cmd, "bad number of pulses '%s'", optarg);
-			break;
-		case 'd':
-			if (parse_duration(optarg, &wcfg.debounce_ns) < 0)
-				return usage_error(ctx->cmd, "bad debounce '%s' (e.g. 10ms, 200us)", optarg);
-			break;
-		case 'l':
-			pcfg.active_low = 1;
-			break;
-		case 'B':
-			pcfg.bias = parse_bias(optarg);
-			if (pcfg.bias < 0)
-				return usage_error(ctx->cmd, "bad bias '%s': as-is, disabled, pull-up or pull-down", optarg);
-			break;
-		case 'E':
-			if (parse_u64(optarg, 1, 65536, &v) < 0)
-				return usage_error(ctx->cmd, "bad event buffer '%s': 1 to 65536 events", optarg);
-			wcfg.event_buffer = (unsigned)v;
-			explicit_buffer = 1;
-			break;
-		case 'j':
-			c.json = 1;
-			break;
-		case 'w':
-			stim.wire_out = optarg;
-			break;
-		case 'p':
-			if ((ret = stim_parse_pulse(ctx->cmd, optarg, &stim.pulse)))
-				return ret;
-			stim.have_pulse = 1;
-			break;
-		default:
-			return option_error(ctx->cmd, opt, ctx->argv);
-		}
-	}
+	session_init(s, ctx->cmd);
+	s->wcfg.event_buffer = COUNT_EVENT_BUFFER;
+	s->sigs = sigs;
+	s->nsigs = sizeof(sigs) / sizeof(sigs[0]);
+	ret = parse_options(ctx, help, "n:ji:s:So:I:x" SESSION_OPTSTRING, longopts,
+			    count_option, &c);
+	if (ret >= 0)
+		return ret;
 	if ((ret = check_service_options(&c)))
 		return ret;
 	c.npins = (size_t)(ctx->argc - optind);
@@ -374,91 +320,50 @@ int cmd_count(struct tool_ctx *ctx)
 		ret = count_show(&c);
 		return finish_output(ctx->cmd, ret);
 	}
-	if (!c.npins)
-		return usage_error(ctx->cmd, "missing PIN");
-	if (stim.wire_out && !stim.have_pulse && !c.pulses)
-		return usage_error(ctx->cmd, "--wire needs --pulse or --pulses to drive OUT");
-	/* The field setup: --wire OUT --pulses N plays N pulses on OUT. */
-	if (stim.wire_out && !stim.have_pulse) {
-		stim.pulse.period_ns = 1000000000u / STIM_DEFAULT_HZ;
-		stim.pulse.high_ns = stim.pulse.period_ns / 2;
-		stim.have_pulse = 1;
-	}
-	/* With a generator, --pulses is its count and its end is the end;
-	 * without one, the count reached is. */
-	if (stim.have_pulse && stim.pulse.count && c.pulses)
-		return usage_error(ctx->cmd, "give the generator's count once: --pulses N or --pulse ...,count=N");
-	if (stim.have_pulse && !stim.pulse.count)
-		stim.pulse.count = c.pulses;
-	if (stim.have_pulse)
-		c.pulses = 0;
-	wcfg.edges = c.edges;
-	wcfg.idle_ns = c.svc.idle_ns;
-
+	if ((ret = session_pins(s, ctx)) || (ret = count_stimulus(&c)))
+		goto out;
+	c.edges = s->wcfg.edges;
+	s->wcfg.idle_ns = c.svc.idle_ns;
 	c.pins = calloc(c.npins, sizeof(*c.pins));
-	if (!c.pins)
-		return runtime_error(ctx->cmd, "out of memory");
-	for (size_t i = 0; i < c.npins; i++)
-		c.pins[i].name = ctx->argv[optind + (int)i];
-	sigfd = signals_open_set(sigs, sizeof(sigs) / sizeof(sigs[0]));
-	if (sigfd < 0) {
-		ret = runtime_error(ctx->cmd, "signalfd: %s", strerror(-sigfd));
+	if (!c.pins) {
+		ret = runtime_error(ctx->cmd, "out of memory");
 		goto out;
 	}
+	for (size_t i = 0; i < c.npins; i++)
+		c.pins[i].name = s->pins[i].name;
+	/* Before the board: the output to report on, the state to resume. */
 	if ((ret = open_output(&c)) || (ret = count_resume(&c)))
 		goto out;
-	ret = open_board(ctx->cmd, ctx->spec, &c.b);
+	ret = session_open(s);
+	c.b = s->board;
+	c.w = s->watcher;
 	if (ret)
 		goto out;
-	ret = stim_wire(ctx->cmd, c.b, &stim, ctx->argv + optind, c.npins);
-	if (ret)
-		goto out;
-	if (pinwatch_watcher_new(&c.w) < 0) {
-		ret = library_error(ctx->cmd);
-		goto out;
-	}
 	for (size_t i = 0; i < c.npins; i++) {
-		if (pinwatch_pin_open(c.b, c.pins[i].name, &pcfg, &c.pins[i].pin) < 0 ||
-		    add_watch(&c.pins[i], c.w, &wcfg, explicit_buffer) < 0) {
-			ret = library_error(ctx->cmd);
-			goto out;
-		}
+		c.pins[i].pin = s->pins[i].pin;
+		c.pins[i].id = s->pins[i].id;
 	}
 	/* Counting from here: the gap since the last run ends now, and the
 	 * time the totals cover starts (a sim generator plays from here);
 	 * the first checkpoint's fsyncs come after, edges counted meanwhile. */
-	c.loop = &loop;
+	c.loop = &s->loop;
 	count_arm_service(&c);
-	ret = stim_start(ctx->cmd, c.b, &stim, ctx->argv + optind, c.npins);
-	if (ret)
-		goto out;
-	if ((ret = count_start_service(&c)))
+	if ((ret = session_start(s)) || (ret = count_start_service(&c)))
 		goto out;
 
 	c.live = !c.json && !c.svc.output_path && isatty(STDOUT_FILENO);
 	c.last_tick = now_ns();
-	loop.board = c.b;
-	loop.watcher = c.w;
-	loop.sigfd = sigfd;
-	loop.stim = &stim;
-	loop.event_buffer = wcfg.event_buffer ? wcfg.event_buffer : 16;
-	/* On the virtual clock, the idle watchdog is seen where it fires:
-	 * no clock step longer than the timeout. */
-	if (c.svc.idle_ns) {
-		uint64_t step = stim_step(&stim, loop.event_buffer);
-		loop.step_ns = step < c.svc.idle_ns ? step : c.svc.idle_ns;
-	}
-	loop.done = count_done;
-	loop.arg = &c;
-	loop.tick_ms = c.live ? TICK_MS : 0;
-	loop.tick = tick;
-	loop.interval_ns = c.svc.interval_ns;
-	loop.interval = count_interval;
-	loop.signal = count_signal;
-	enum loop_end end = loop_run(&loop);
+	s->loop.done = count_done;
+	s->loop.arg = &c;
+	s->loop.tick_ms = c.live ? TICK_MS : 0;
+	s->loop.tick = tick;
+	s->loop.interval_ns = c.svc.interval_ns;
+	s->loop.interval = count_interval;
+	s->loop.signal = count_signal;
+	enum loop_end end = session_run(s);
 	if (end == LOOP_ERROR)
 		ret = library_error(ctx->cmd);
-	uint64_t elapsed = loop.end_ns - loop.start_ns;
+	uint64_t elapsed = s->loop.end_ns - s->loop.start_ns;
 	int saved = count_stop_service(&c, elapsed);
 	count_print(&c, elapsed, 0, 0);
 	if (!ret)
@@ -475,15 +380,9 @@ int cmd_count(struct tool_ctx *ctx)
 	if (!ret && c.svc.idle_hit)
 		ret = EXIT_IDLE;
 out:
-	stim_stop(c.b, &stim);
-	for (size_t i = 0; i < c.npins; i++)
-		pinwatch_pin_close(c.pins[i].pin);
-	pinwatch_watcher_free(c.w);
-	pinwatch_board_close(c.b);
+	session_close(s);
 	free(c.pins);
 	count_close_service(&c);
-	if (sigfd >= 0)
-		close(sigfd);
 	ret = close_output(&c, ret);
 	return finish_output(ctx->cmd, ret);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* pinwatch detect: the board's banks, one line each, like gpiodetect. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "commands.h"
+#include "options.h"
 
 static const char help[] =
 	"Usage: pinwatch [-b SPEC] detect\n"
@@ -17,20 +17,12 @@ static const char help[] =
 
 int cmd_detect(struct tool_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		{ "board", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	pinwatch_board *b;
-	int opt, done = -1, ret;
+	int ret;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:h", longopts, NULL)) != -1) {
-		if (!common_option(opt, optarg, help, &ctx->spec, &done))
-			return option_error(ctx->cmd, opt, ctx->argv);
-		if (done >= 0)
-			return done;
-	}
+	ret = parse_options(ctx, help, NULL, NULL, NULL, NULL);
+	if (ret >= 0)
+		return ret;
 	if (optind < ctx->argc)
 		return usage_error(ctx->cmd, "unexpected argument '%s'", ctx->argv[optind]);
 	ret = open_board(ctx->cmd, ctx->spec, &b);

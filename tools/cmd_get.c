@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* pinwatch get PIN...: request each pin as an input, print the values. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "commands.h"
+#include "options.h"
+#include "pin_options.h"
 
 static const char help[] =
 	"Usage: pinwatch [-b SPEC] get [OPTIONS] PIN...\n"
@@ -14,73 +15,61 @@ static const char help[] =
 	"released before the command ends.\n"
 	"\n"
 	"Options:\n"
-	"  -b, --board SPEC   the board (default: $PINWATCH_BOARD, else auto)\n"
-	"  -l, --active-low   the pins are active-low: values are inverted\n"
-	"  -B, --bias BIAS    as-is, disabled, pull-up or pull-down\n"
-	"  -h, --help         this help\n";
+	PIN_HELP
+	"  -h, --help              this help\n";
+
+static int get_option(void *arg, int opt, const char *val)
+{
+	return pin_option("get", opt, val, arg);
+}
 
 int cmd_get(struct tool_ctx *ctx)
 {
 	static const struct option longopts[] = {
-		{ "board", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "active-low", no_argument, NULL, 'l' },
-		{ "bias", required_argument, NULL, 'B' },
+		PIN_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pinwatch_pin_config cfg = { .direction = PINWATCH_DIR_INPUT };
-	pinwatch_board *b;
-	pinwatch_pin **pins;
-	int opt, done = -1, ret, npins;
+	struct pin_options po = { .cfg = { .direction = PINWATCH_DIR_INPUT } };
+	pinwatch_board *b = NULL;
+	pinwatch_pin **pins = NULL;
+	char **names = NULL;
+	int *values = NULL;
+	int ret;
+	size_t n;
 
-	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:hlB:", longopts, NULL)) != -1) {
-		if (common_option(opt, optarg, help, &ctx->spec, &done)) {
-			if (done >= 0)
-				return done;
-			continue;
-		}
-		switch (opt) {
-		case 'l':
-			cfg.active_low = 1;
-			break;
-		case 'B':
-			cfg.bias = parse_bias(optarg);
-			if (cfg.bias < 0)
-				return usage_error(ctx->cmd, "bad bias '%s': as-is, disabled, pull-up or pull-down", optarg);
-			break;
-		default:
-			return option_error(ctx->cmd, opt, ctx->argv);
-		}
-	}
-	npins = ctx->argc - optind;
-	if (npins <= 0)
-		return usage_error(ctx->cmd, "missing PIN");
-	ret = open_board(ctx->cmd, ctx->spec, &b);
-	if (ret)
+	ret = parse_options(ctx, help, PIN_OPTSTRING, longopts, get_option, &po);
+	if (ret >= 0)
 		return ret;
-	pins = calloc((size_t)npins, sizeof(*pins));
-	if (!pins) {
-		pinwatch_board_close(b);
-		return runtime_error(ctx->cmd, "out of memory");
+	if (optind >= ctx->argc)
+		return usage_error(ctx->cmd, "missing PIN");
+	n = (size_t)(ctx->argc - optind);
+	if ((ret = open_board(ctx->cmd, ctx->spec, &b)) ||
+	    (ret = pin_names(ctx->cmd, b, po.chip, ctx->argv + optind, n, &names)) ||
+	    (ret = pin_duplicates(ctx->cmd, b, names, n)))
+		goto out;
+	pins = calloc(n, sizeof(*pins));
+	values = calloc(n, sizeof(*values));
+	if (!pins || !values) {
+		ret = runtime_error(ctx->cmd, "out of memory");
+		goto out;
 	}
 	/* Request them all before reading any: one bad name prints nothing. */
-	for (int i = 0; i < npins && !ret; i++)
-		if (pinwatch_pin_open(b, ctx->argv[optind + i], &cfg, &pins[i]) < 0)
+	for (size_t i = 0; i < n && !ret; i++)
+		if (pinwatch_pin_open(b, names[i], &po.cfg, &pins[i]) < 0)
 			ret = library_error(ctx->cmd);
-	int *values = calloc((size_t)npins, sizeof(*values));
-	if (!ret && !values)
-		ret = runtime_error(ctx->cmd, "out of memory");
-	for (int i = 0; i < npins && !ret; i++) {
+	for (size_t i = 0; i < n && !ret; i++) {
 		values[i] = pinwatch_pin_get(pins[i]);
 		if (values[i] < 0)
 			ret = library_error(ctx->cmd);
 	}
-	for (int i = 0; i < npins && !ret; i++)
-		printf("%d%c", values[i], i + 1 < npins ? ' ' : '\n');
-	free(values);
-	for (int i = 0; i < npins; i++)
+	for (size_t i = 0; i < n && !ret; i++)
+		printf("%d%c", values[i], i + 1 < n ? ' ' : '\n');
+out:
+	for (size_t i = 0; pins && i < n; i++)
 		pinwatch_pin_close(pins[i]);
-	free(pins);
 	pinwatch_board_close(b);
+	free(values);
+	free(pins);
+	free(names);
 	return finish_output(ctx->cmd, ret);
 }

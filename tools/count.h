@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "loop.h"
+#include "session.h"
 #include "pinwatch.h"
 #include "state.h"
 
@@ -52,8 +52,9 @@ struct count_service {
 };
 
 struct count {
+	struct session s;        /* options, board, watcher, pins, loop */
 	const char *cmd;
-	pinwatch_board *b;
+	pinwatch_board *b;       /* the session's, once open */
 	pinwatch_watcher *w;
 	struct count_pin *pins;
 	size_t npins;

@@ -5,12 +5,13 @@
  * own cmd_*.c and returns the process's exit status.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
-#include "util.h"
+#include "options.h"
 
 static const struct command {
 	const char *name;
@@ -18,7 +19,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "detect", cmd_detect, "list the banks (GPIO controllers) of the board" },
-	{ "info", cmd_info, "describe every line of the board or of some banks" },
+	{ "info", cmd_info, "describe the lines of the board, of some banks or pins" },
 	{ "get", cmd_get, "read the values of pins" },
 	{ "set", cmd_set, "drive pins until signalled, or for a duration" },
 	{ "mon", cmd_mon, "print edges as they arrive" },
@@ -38,7 +39,8 @@ static void help(void)
 	       "                    chardev[:DEVICE], with ,KEY=VALUE options\n"
 	       "                    (default: $PINWATCH_BOARD, else auto)\n"
 	       "  -h, --help        this help; COMMAND --help for a command's\n"
-	       "  -V, --version     the tool's and the library's versions\n"
+	       "  -v, -V, --version the tool's and the library's versions (also after\n"
+	       "                    a command, as in gpiod's tools)\n"
 	       "\n"
 	       "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -46,6 +48,50 @@ static void help(void)
 	printf("\n"
 	       "Exit status: 0 success, 1 usage error, 2 runtime error.\n"
 	       "See pinwatch(1).\n");
+}
+
+/* The edit distance of A and B (insert, delete, substitute one letter),
+ * for "did you mean": short words only, longer ones are not a typo. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[16];
+
+	if (la >= 15 || lb >= 15)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static int unknown_command(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3;   /* at most two letters off */
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		size_t d = distance(name, commands[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = commands[i].name;
+		}
+	}
+	if (best)
+		return usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, best);
+	return usage_error(NULL, "unknown command '%s'", name);
 }
 
 int main(int argc, char **argv)
@@ -57,27 +103,25 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *spec = getenv("PINWATCH_BOARD");
-	int opt;
+	int opt, board_given = 0;
 
 	if (!spec || !*spec)
 		spec = "auto";
 	opterr = 0;
 	/* "+": stop at the command; its options are its own */
-	while ((opt = getopt_long(argc, argv, "+:b:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:b:hvV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
+			if (board_given++)
+				return usage_error(NULL, "-b/--board given twice: it takes one value");
 			spec = optarg;
 			break;
 		case 'h':
 			help();
 			return EXIT_OK;
+		case 'v':
 		case 'V':
-			/* what this build has: bug reports need all three */
-			printf("pinwatch %s (library %s)\n"
-			       "backends: %s\n"
-			       "libgpiod: %s\n",
-			       PACKAGE_VERSION, pinwatch_version(), PW_BUILD_BACKENDS,
-			       PW_BUILD_LIBGPIOD);
+			print_version();
 			return EXIT_OK;
 		default:
 			return option_error(NULL, opt, argv);
@@ -97,5 +141,5 @@ int main(int argc, char **argv)
 		optind = 0; /* glibc: restart getopt for the command's own options */
 		return commands[i].run(&ctx);
 	}
-	return usage_error(NULL, "unknown command '%s'", argv[optind]);
+	return unknown_command(argv[optind]);
 }

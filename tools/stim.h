@@ -21,6 +21,16 @@
  */
 #define STIM_DEFAULT_HZ 100000
 
+/* The lines of mon's and count's --help (pin_options.h's columns); with
+ * --pulses N (count) alone a generator plays N pulses at 100 kHz. */
+#define STIM_HELP \
+	"Simulator only:\n" \
+	"  -w, --wire OUT          jumper OUT onto every pin; the generator\n" \
+	"                          drives OUT\n" \
+	"      --pulse FREQ[,duty=PCT][,count=N][,jitter=D][,bounce=N[@W]]\n" \
+	"                          [,phase=D][,seed=N]\n" \
+	"                          a pulse generator (on OUT, or on each pin)\n"
+
 struct stim {
 	const char *wire_out;             /* --wire OUT, or NULL */
 	int have_pulse;                   /* --pulse given */

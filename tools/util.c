@@ -2,7 +2,6 @@
 /* Parsers, output formats, errors and signals shared by the commands. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,25 +14,36 @@
 
 /* ------------------------------------------------------------- messages */
 
+/* "pinwatch CMD: <message>" on stderr, without the end of the line. */
+static void say(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+}
+
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(cmd, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, " (try 'pinwatch%s%s --help')\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_USAGE;
+}
+
+int duration_error(const char *cmd, const char *what, const char *arg)
+{
+	return usage_error(cmd, "bad %s '%s' (e.g. 500ms, 2s; a bare number is milliseconds)",
+			   what, arg);
 }
 
 int runtime_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "pinwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(cmd, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return EXIT_RUNTIME;
@@ -42,36 +52,6 @@ int runtime_error(const char *cmd, const char *fmt, ...)
 int library_error(const char *cmd)
 {
 	return runtime_error(cmd, "%s", pinwatch_last_error());
-}
-
-int common_option(int opt, const char *arg, const char *help, const char **spec,
-		  int *done)
-{
-	switch (opt) {
-	case 'b':
-		*spec = arg;
-		return 1;
-	case 'h':
-		fputs(help, stdout);
-		*done = EXIT_OK;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int option_error(const char *cmd, int opt, char **argv)
-{
-	char which[64] = { '-', (char)optopt, '\0' };
-	const char *last = optind > 0 ? argv[optind - 1] : "";
-
-	/* getopt has moved past a long option: name it as it was typed */
-	if (!strncmp(last, "--", 2))
-		snprintf(which, sizeof(which), "%.*s", (int)strcspn(last, "="), last);
-
-	if (opt == ':')
-		return usage_error(cmd, "option '%s' needs a value", which);
-	return usage_error(cmd, "unknown option '%s'", which);
 }
 
 int finish_output(const char *cmd, int status)
@@ -83,7 +63,13 @@ int finish_output(const char *cmd, int status)
 
 int open_board(const char *cmd, const char *spec, pinwatch_board **out)
 {
-	if (pinwatch_board_open(spec, out) < 0)
+	int ret = pinwatch_board_open(spec, out);
+
+	/* -EINVAL is the spec itself (its syntax, an unknown backend, profile
+	 * or option): a mistake on the command line, like any bad option */
+	if (ret == -EINVAL)
+		return usage_error(cmd, "%s", pinwatch_last_error());
+	if (ret < 0)
 		return library_error(cmd);
 	return EXIT_OK;
 }
@@ -229,12 +215,12 @@ static int lookup(const char *s, const char *const *names, size_t n)
 
 int parse_level(const char *s)
 {
-	static const char *const off[] = { "0", "low", "off", "inactive" };
-	static const char *const on[] = { "1", "high", "on", "active" };
+	static const char *const off[] = { "0", "low", "off", "inactive", "false" };
+	static const char *const on[] = { "1", "high", "on", "active", "true" };
 
-	if (lookup(s, off, 4) >= 0)
+	if (lookup(s, off, 5) >= 0)
 		return 0;
-	if (lookup(s, on, 4) >= 0)
+	if (lookup(s, on, 5) >= 0)
 		return 1;
 	return -1;
 }
@@ -255,6 +241,9 @@ static const char *const drive_names[] = {
 
 int parse_bias(const char *s)
 {
+	/* gpiod 1.6 spells it "disable", 2.x "disabled" */
+	if (!strcmp(s, "disable"))
+		return PINWATCH_BIAS_DISABLED;
 	/* "unknown" describes a line, it is not something to ask for */
 	return lookup(s, bias_names, PINWATCH_BIAS_UNKNOWN);
 }
@@ -296,10 +285,20 @@ const char *drive_name(int drive)
 
 /* --------------------------------------------------------------- output */
 
-void format_timestamp(char *buf, size_t len, uint64_t ns)
+void format_timestamp(char *buf, size_t len, uint64_t ns, enum time_format tf)
 {
-	snprintf(buf, len, "%llu.%09llu", (unsigned long long)(ns / 1000000000u),
-		 (unsigned long long)(ns % 1000000000u));
+	time_t secs = (time_t)(ns / 1000000000u);
+	unsigned long long frac = (unsigned long long)(ns % 1000000000u);
+	struct tm tm;
+	char date[32];
+
+	if (tf == TS_SECONDS ||
+	    !(tf == TS_UTC ? gmtime_r(&secs, &tm) : localtime_r(&secs, &tm)) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		snprintf(buf, len, "%llu.%09llu", (unsigned long long)(ns / 1000000000u), frac);
+		return;
+	}
+	snprintf(buf, len, "%s.%09llu%s", date, frac, tf == TS_UTC ? "Z" : "");
 }
 
 void json_string(FILE *f, const char *s)
@@ -322,7 +321,7 @@ int format_check(const char *fmt, const char **bad)
 	for (const char *s = fmt; *s; s++) {
 		if (*s != '%' && *s != '\\')
 			continue;
-		if (!s[1] || !strchr(*s == '%' ? "pevtTsl%" : "nt\\", s[1])) {
+		if (!s[1] || !strchr(*s == '%' ? FORMAT_TOKENS : "nt\\", s[1])) {
 			*bad = s;
 			return -1;
 		}
@@ -331,10 +330,10 @@ int format_check(const char *fmt, const char **bad)
 	return 0;
 }
 
-void format_event(FILE *f, const char *fmt, const char *pin,
-		  const struct pinwatch_event *ev)
+void format_event(FILE *f, const char *fmt, const struct event_line *line,
+		  const struct pinwatch_event *ev, enum time_format tf)
 {
-	char ts[32];
+	char ts[48];
 
 	for (const char *s = fmt; *s; s++) {
 		if (*s == '\\') {
@@ -347,11 +346,19 @@ void format_event(FILE *f, const char *fmt, const char *pin,
 			continue;
 		}
 		switch (*++s) {
-		case 'p': fputs(pin, f); break;
-		case 'e': fputs(edge_name(ev->edge), f); break;
+		case 'p': fputs(line->pin, f); break;
+		case 'c': fputs(line->chip, f); break;
+		case 'o': fprintf(f, "%u", line->offset); break;
+		case 'e':
+		case 'E': fputs(edge_name(ev->edge), f); break;
 		case 'v': fprintf(f, "%d", ev->value); break;
 		case 't':
-			format_timestamp(ts, sizeof(ts), ev->timestamp_ns);
+		case 'S':
+		case 'U':
+		case 'L':
+			format_timestamp(ts, sizeof(ts), ev->timestamp_ns,
+					 *s == 't' ? tf : *s == 'S' ? TS_SECONDS :
+					 *s == 'U' ? TS_UTC : TS_LOCAL);
 			fputs(ts, f);
 			break;
 		case 'T': fprintf(f, "%llu", (unsigned long long)ev->timestamp_ns); break;
@@ -360,6 +367,19 @@ void format_event(FILE *f, const char *fmt, const char *pin,
 		default: fputc('%', f); break;
 		}
 	}
+}
+
+void print_banner(const char *verb, char *const *names, size_t n)
+{
+	if (n == 1) {
+		printf("%s line '%s'...\n", verb, names[0]);
+	} else {
+		printf("%s lines ", verb);
+		for (size_t i = 0; i + 1 < n; i++)
+			printf("'%s', ", names[i]);
+		printf("and '%s'...\n", names[n - 1]);
+	}
+	fflush(stdout);
 }
 
 /* -------------------------------------------------------------- signals */

@@ -31,26 +31,21 @@ struct tool_ctx {
 /* "pinwatch CMD: <message> (try 'pinwatch CMD --help')"; returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The usage error of a malformed duration option WHAT ("duration",
+ * "debounce", ...): one message, with one example, for every command. */
+int duration_error(const char *cmd, const char *what, const char *arg);
 /* "pinwatch CMD: <message>"; returns EXIT_RUNTIME. */
 int runtime_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* "pinwatch CMD: <pinwatch_last_error()>"; returns EXIT_RUNTIME. */
 int library_error(const char *cmd);
 
-/* The options every command takes: -b/--board SPEC, -h/--help.  Returns 1 if
- * OPT was one of them (with *spec updated or help printed: *done set to the
- * exit status), 0 if not. */
-int common_option(int opt, const char *arg, const char *help, const char **spec,
-		  int *done);
-
-/* The usage error of getopt's ':' (missing value) or '?' (unknown option). */
-int option_error(const char *cmd, int opt, char **argv);
-
 /* Flush stdout: a failed write (other than to a closed pipe) turns a
  * successful STATUS into EXIT_RUNTIME with the reason. */
 int finish_output(const char *cmd, int status);
 
-/* Open the board of ctx->spec; on failure prints the library's message. */
+/* Open the board of SPEC; on failure prints the library's message: a usage
+ * error for a spec that is not valid (-EINVAL), else a runtime error. */
 int open_board(const char *cmd, const char *spec, pinwatch_board **out);
 
 /*
@@ -62,9 +57,9 @@ int parse_duration(const char *s, uint64_t *ns);
 int parse_frequency(const char *s, uint64_t *mhz);
 /* A decimal unsigned in [min, max].  0 / -1. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-/* 0/1/low/high/off/on/inactive/active -> 0 or 1; -1 if none. */
+/* 0/1/low/high/off/on/inactive/active/false/true -> 0 or 1; -1 if none. */
 int parse_level(const char *s);
-/* as-is/disabled/pull-up/pull-down -> enum pinwatch_bias; -1 if none. */
+/* as-is/disabled (disable)/pull-up/pull-down -> enum pinwatch_bias; -1 if none. */
 int parse_bias(const char *s);
 /* push-pull/open-drain/open-source -> enum pinwatch_drive; -1 if none. */
 int parse_drive(const char *s);
@@ -75,20 +70,40 @@ const char *edge_name(int edge);   /* "rising", "falling", "error" */
 const char *bias_name(int bias);
 const char *drive_name(int drive);
 
-/* "12.000000500": seconds and nanoseconds. */
-void format_timestamp(char *buf, size_t len, uint64_t ns);
+/* How a timestamp is written: seconds.nanoseconds, or as a date and time
+ * (gpiomon's --utc and --localtime: meaningful for realtime stamps). */
+enum time_format {
+	TS_SECONDS = 0,  /* "12.000000500" */
+	TS_UTC,          /* "2026-12-01T23:40:00.000000500Z" */
+	TS_LOCAL,        /* "2026-12-02T00:40:00.000000500" */
+};
+void format_timestamp(char *buf, size_t len, uint64_t ns, enum time_format tf);
 /* A JSON string literal of S (quotes included) on F. */
 void json_string(FILE *f, const char *s);
 
+/* The line an event happened on, as the format tokens name it. */
+struct event_line {
+	const char *pin;     /* as the user named it */
+	const char *chip;    /* its bank's name ("gpiochip2") */
+	unsigned offset;
+};
+
 /*
- * The mon --format language: %p pin, %e edge, %v value, %t timestamp as
- * seconds.nanoseconds, %T timestamp in ns, %s seqno, %l lost, %% a percent;
- * \n, \t, \\ escapes.  format_check returns 0 or -1 with the bad token in
- * *bad.  format_event writes one event (no newline added).
+ * The mon --format language: %p pin, %c chip, %o offset, %e (or %E) edge,
+ * %v value, %t timestamp (seconds.nanoseconds, or as --utc/--localtime
+ * say), %S seconds.nanoseconds, %U UTC, %L local time, %T timestamp in ns,
+ * %s seqno, %l lost, %% a percent; \n, \t, \\ escapes.  format_check
+ * returns 0 or -1 with the bad token in *bad.  format_event writes one
+ * event (no newline added).
  */
+#define FORMAT_TOKENS "pcoeEvtSULTsl%"
 int format_check(const char *fmt, const char **bad);
-void format_event(FILE *f, const char *fmt, const char *pin,
-		  const struct pinwatch_event *ev);
+void format_event(FILE *f, const char *fmt, const struct event_line *line,
+		  const struct pinwatch_event *ev, enum time_format tf);
+
+/* gpiod's --banner, as gpiod writes it: "VERB line 'A'..." or "VERB lines
+ * 'A', 'B', and 'C'...", flushed. */
+void print_banner(const char *verb, char *const *names, size_t n);
 
 /*
  * SIGINT, SIGTERM and SIGHUP become readable on a signalfd (blocked for the

@@ -46,9 +46,13 @@ static void one(const char *s)
 	if (format_check(s, &bad) == 0) {
 		struct pinwatch_event ev = { .edge = PINWATCH_EDGE_RISING, .value = 1,
 					     .timestamp_ns = 1, .seqno = 1 };
+		const struct event_line line = { .pin = "N3", .chip = "gpiochip2", .offset = 1 };
 		FILE *f = fopen("/dev/null", "we");
 		if (f) {
-			format_event(f, s, "N3", &ev);
+			format_event(f, s, &line, &ev, TS_SECONDS);
+			ev.timestamp_ns = UINT64_MAX;
+			format_event(f, s, &line, &ev, TS_UTC);
+			format_event(f, s, &line, &ev, TS_LOCAL);
 			fclose(f);
 		}
 	}
