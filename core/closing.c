@@ -62,6 +62,7 @@ void pw_watch_unref_locked(struct pw_watch *wa)
 	if (--wa->refs > 0)
 		return;
 	pthread_cond_destroy(&wa->cv);
+	pw_info_free(wa);
 	pw_queue_free(&wa->queue);
 	free(wa->ctx_copy);
 	free(wa);
@@ -132,6 +133,10 @@ static void watch_finish_locked(struct pw_watch *wa)
 {
 	pinwatch_pin *p = wa->pin;
 
+	if (wa->info) {
+		pw_info_finish_locked(wa);   /* no pin: the info source's end */
+		return;
+	}
 	if (!p)
 		return;
 	wa->pin = NULL;

@@ -49,7 +49,8 @@ static unsigned deliver_backlog_locked(pinwatch_watcher *w, struct pw_watch *wa)
 		pinwatch_callback cb = wa->cfg.callback;
 		void *ctx = wa->cfg.ctx;
 		wa->backlog_len--;
-		if (ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING)
+		if (ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING ||
+		    ev->edge == PINWATCH_EVENT_INFO)
 			wa->st.delivered++;
 		called++;
 		pw_unlock();
@@ -121,6 +122,14 @@ static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	enter_locked(w, wa);
 	if (wa->backlog_len)
 		goto deliver;   /* read more only once what was read is delivered */
+	if (wa->info) {   /* a line-info watch (info.c) */
+		n = pw_info_read_locked(wa, &nout);
+		if (wa->closing)
+			goto out;
+		wa->backlog_head = 0;
+		wa->backlog_len = (unsigned)nout;
+		goto deliver;
+	}
 	pinwatch_pin *p = wa->pin;
 	pw_unlock();
 	n = read_batch(p, raw);

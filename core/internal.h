@@ -200,6 +200,9 @@ struct pw_watch {
 	int deb_level;            /* debounced level, -1: none yet */
 	uint64_t deb_ts;          /* when it was accepted */
 	int timerfd;              /* the idle watchdog's timer (real clock), -1: none */
+	/* info.c: appended for the line-info watch and the event clock */
+	int clock;                /* enum pinwatch_clock of its events */
+	struct pw_info_watch *info; /* an info watch's source (pin is then NULL), or NULL */
 };
 
 /* A watch is in epoll (and so may be dispatched) until it closes or faults. */
@@ -231,6 +234,31 @@ PW_HIDDEN void pw_idle_rearm_locked(struct pw_watch *wa);
 /* Read the expiries: their number (the quiet periods) and the time now
  * (board clock), or 0 if none. */
 PW_HIDDEN uint64_t pw_idle_expired_locked(struct pw_watch *wa, uint64_t *now_ns);
+
+/* info.c: the line-info watch.  An info watch is a struct pw_watch without
+ * a pin: its descriptor and source belong to the backend's info watch
+ * (info_watch/info_unwatch), it holds a board reference, and its events
+ * carry a struct pinwatch_line_info kept beside the queue and the backlog. */
+struct pw_info_watch {
+	pinwatch_board *board;    /* referenced until the source is released */
+	void *src;                /* the backend's; NULL once released */
+	unsigned bank, offset;    /* the watched line */
+	struct pinwatch_line_info *queue_info;  /* parallel to queue.ev (cap + 1) */
+	struct pinwatch_line_info backlog_info[PW_BACKLOG_MAX];
+};
+
+/* Read and account an info watch's pending changes (unlocked around the
+ * backend read) into the backlog or the queue; *nout: for the backlog.
+ * Returns the count read, or the backend's -errno (faults are accounted). */
+PW_HIDDEN int pw_info_read_locked(struct pw_watch *wa, size_t *nout);
+/* The end of a closing info watch: release the source, drop the board
+ * reference and the slot's (whoever gets here first). */
+PW_HIDDEN void pw_info_finish_locked(struct pw_watch *wa);
+PW_HIDDEN void pw_info_free(struct pw_watch *wa);
+/* watch.c: a new watch of W, PIN (NULL for info watches), with cfg copied. */
+PW_HIDDEN struct pw_watch *pw_watch_new_locked(pinwatch_watcher *w, pinwatch_pin *p,
+					       const struct pinwatch_watch_config *cfg,
+					       int *err);
 
 /* ---------------------------------------------------------------- watcher */
 

@@ -18,6 +18,7 @@ Suite *core_events_suite(void);
 Suite *core_api_suite(void);
 Suite *core_teardown_suite(void);
 Suite *core_idle_suite(void);
+Suite *core_info_suite(void);   /* line-info watch, event clock */
 
 /* Open VBOARD and input pin NAME. */
 void open_board_pin(pinwatch_board **b, const char *name, pinwatch_pin **p);
