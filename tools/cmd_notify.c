@@ -40,6 +40,7 @@ static const char help[] =
 	"                         %t time (s.ns, monotonic)  %T time (ns)  %s seqno\n"
 	"                         %% percent  \\n newline  \\t tab\n"
 	"  -q, --quiet            print nothing but errors (-n N then just waits)\n"
+	"      --banner           say on stderr when the watches are in place\n"
 	"  -h, --help             this help\n";
 
 struct notify;
@@ -165,6 +166,7 @@ int cmd_notify(struct tool_ctx *ctx)
 		{ "idle-timeout", required_argument, NULL, 'i' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "banner", no_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct notify n = { .format = DEFAULT_FORMAT };
@@ -176,7 +178,7 @@ int cmd_notify(struct tool_ctx *ctx)
 	uint64_t idle_ns = 0;
 	const char *bad;
 	size_t npins;
-	int opt, done = -1, ret = EXIT_OK, sigfd = -1, k;
+	int opt, done = -1, ret = EXIT_OK, sigfd = -1, k, banner = 0;
 
 	while ((opt = getopt_long(ctx->argc, ctx->argv, ":b:he:n:t:i:F:q", longopts, NULL)) != -1) {
 		if (common_option(opt, optarg, help, &ctx->spec, &done)) {
@@ -209,6 +211,9 @@ int cmd_notify(struct tool_ctx *ctx)
 			break;
 		case 'q':
 			n.quiet = 1;
+			break;
+		case 'B':
+			banner = 1;
 			break;
 		default:
 			return option_error(ctx->cmd, opt, ctx->argv);
@@ -247,6 +252,13 @@ int cmd_notify(struct tool_ctx *ctx)
 		}
 	}
 
+	if (banner) {
+		/* every change from here on is reported: a script may go ahead */
+		fputs("pinwatch notify: watching", stderr);
+		for (size_t i = 0; i < npins; i++)
+			fprintf(stderr, " %s", pins[i].name);
+		fputc('\n', stderr);
+	}
 	loop.board = b;
 	loop.watcher = w;
 	loop.sigfd = sigfd;
