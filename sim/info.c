@@ -39,6 +39,9 @@ void pw_sim_line_describe_locked(const struct sim_line *l, struct pinwatch_line_
 static void ring_doorbell(struct sim_info_watch *iw)
 {
 	char c = 1;
+
+	if (iw->wfd < 0)
+		return;   /* the bank is gone: the hang-up rings for good */
 	ssize_t r = write(iw->wfd, &c, 1);
 	(void)r;   /* EAGAIN: rung already */
 }

@@ -276,6 +276,32 @@ START_TEST(t_info_close_any_order)
 }
 END_TEST
 
+/* The bank goes away: one error event (-ENODEV), then the watch is
+ * disabled; removal still works. */
+START_TEST(t_info_bank_gone)
+{
+	pinwatch_board *b;
+	pinwatch_watcher *w;
+	pinwatch_watch_id id;
+	struct pinwatch_info_event ev[4];
+	struct pinwatch_sim_fault f = { .kind = PINWATCH_SIM_FAULT_BANK_GONE, .bank = 2 };  /* pioC */
+
+	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	ck_assert_int_eq(info_queue_watch(w, b, "N3", &id), 0);
+	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
+	drain(w);
+	ck_assert_int_eq(pinwatch_info_read(w, id, ev, 4, 0), 1);
+	ck_assert_int_eq(ev[0].ev.edge, PINWATCH_EVENT_ERROR);
+	ck_assert_int_eq(ev[0].ev.value, -ENODEV);
+	ck_assert_ptr_null(ev[0].ev.info);
+	ck_assert_int_eq(pinwatch_info_read(w, id, ev, 4, 0), -ENODEV);
+	ck_assert_int_eq(pinwatch_watch_remove(w, id), 0);
+	pinwatch_watcher_free(w);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* ------------------------------------------------------------ event clock */
 
 static uint64_t now_ns(clockid_t c)
@@ -397,6 +423,7 @@ Suite *core_info_suite(void)
 	tcase_add_test(tc, t_info_remove_waits);
 	tcase_add_test(tc, t_info_stale_and_refusals);
 	tcase_add_test(tc, t_info_close_any_order);
+	tcase_add_test(tc, t_info_bank_gone);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("event-clock");
