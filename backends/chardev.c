@@ -632,6 +632,11 @@ static int cd_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
 		*fd = gone_watch_start(l, pw_cd_fd(l->req));
 	}
 	pthread_mutex_unlock(&l->mu);
+	if (rc == -EOPNOTSUPP && ec->clock == PINWATCH_CLOCK_HTE) {
+		pw_detail("the kernel has no hardware timestamp engine for this line (CONFIG_HTE and a "
+			  "provider); its events are stamped with CLOCK_MONOTONIC or CLOCK_REALTIME");
+		return rc;
+	}
 	return rc < 0 ? explain_line(l->board, l->bank, l->offset, rc) : 0;
 }
 

@@ -586,6 +586,33 @@ START_TEST(t_event_clock_realtime)
 	pinwatch_pin_close(p);
 }
 END_TEST
+/* HTE: given where the kernel has an engine, else -EOPNOTSUPP naming the
+ * clocks there are (no HTE on gpio-sim nor the sim). */
+START_TEST(t_event_clock_hte)
+{
+	struct pinwatch_watch_config cfg = { .queue_size = 4, .event_clock = PINWATCH_CLOCK_HTE };
+	pinwatch_watch_id id;
+	pinwatch_pin *p = open_in(IN, 0);
+	const char *backend = pinwatch_board_backend(board);
+	const char *want = !strcmp(backend, "sysfs") ? "no kernel timestamps"
+		: !strcmp(backend, "sim") ? (pinwatch_board_clock(board) == PINWATCH_CLOCK_VIRTUAL
+					     ? "virtual clock only" : "no hardware timestamp engine")
+		: NULL;
+
+	int rc = pinwatch_watch_add(watcher, p, &cfg, &id);
+	if (rc == 0) {
+		ck_assert_msg(!want, "%s accepted HTE", backend);
+	} else {
+		ck_assert_int_eq(rc, -EOPNOTSUPP);
+		if (!want)   /* chardev: libgpiod 1.6, or a kernel without HTE */
+			want = strstr(pinwatch_last_error(), "libgpiod 1.6") ? "libgpiod 1.6"
+				: "no hardware timestamp engine";
+		ck_assert_msg(strstr(pinwatch_last_error(), want), "'%s' lacks '%s'",
+			      pinwatch_last_error(), want);
+	}
+	pinwatch_pin_close(p);
+}
+END_TEST
 /* ------------------------------------------------ end of info watch, clock */
 
 static Suite *conformance_suite(void)
@@ -629,6 +656,7 @@ static Suite *conformance_suite(void)
 	suite_add_tcase(s, info);
 	tcase_add_test(info, t_info_watch);
 	tcase_add_test(info, t_event_clock_realtime);
+	tcase_add_test(info, t_event_clock_hte);
 	return s;
 }
 
