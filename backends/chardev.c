@@ -662,14 +662,17 @@ static int cd_read_events(void *line, struct pw_raw_event *ev, size_t n)
 	struct cd_line *l = line;
 
 	pthread_mutex_lock(&l->mu);
-	if (l->ino >= 0) {
-		/* Consume the node's news (level-triggered: else the loop would
-		 * spin); whether the chip is gone, the read below tells. */
+	int rc = read_locked(l, ev, n);
+	if (rc == 0 && l->ino >= 0) {
+		/* No edge: the wake-up was the node's news.  Consume it
+		 * (level-triggered: else the loop would spin); a chip that is
+		 * gone fails the read (ENODEV), before or after.  Only here, so
+		 * a wake-up with edges costs no extra read. */
 		char buf[sizeof(struct inotify_event) + NAME_MAX + 1];
 		while (read(l->ino, buf, sizeof(buf)) > 0)
 			;
+		rc = read_locked(l, ev, n);
 	}
-	int rc = read_locked(l, ev, n);
 	pthread_mutex_unlock(&l->mu);
 	if (rc == -ENODEV || rc == -ENXIO)
 		pw_detail("%s is gone", l->board->banks[l->bank].path);

@@ -13,22 +13,17 @@
 
 #include "internal.h"
 
-/* Hand EV to the watch's queue, or to out for its callback. */
-static void deliver_locked(struct pw_watch *wa, const struct pinwatch_event *ev,
-			   struct pinwatch_event *out, size_t *nout)
+/* Hand EV to the watch's queue. */
+static void queue_locked(struct pw_watch *wa, const struct pinwatch_event *ev)
 {
-	if (wa->cfg.queue_size) {
-		if (pw_queue_push(&wa->queue, ev, 0) < 0) {
-			/* Full: drop the newest, count it, tell the next one. */
-			wa->st.lost_queue++;
-			wa->st.lost++;
-			wa->pending_lost = ev->lost + 1;
-			return;
-		}
-		wa->st.delivered++;
-	} else {
-		out[(*nout)++] = *ev;   /* delivered when called back */
+	if (pw_queue_push(&wa->queue, ev, 0) < 0) {
+		/* Full: drop the newest, count it, tell the next one. */
+		wa->st.lost_queue++;
+		wa->st.lost++;
+		wa->pending_lost = ev->lost + 1;
+		return;
 	}
+	wa->st.delivered++;
 }
 
 static int counters_only(const struct pw_watch *wa)
@@ -41,15 +36,16 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 {
 	size_t nout = 0;
 	size_t queued_before = wa->queue.len;
+	const int counting = counters_only(wa);
+	/* A counting backend's run of edges, read as one step of the kernel's
+	 * count (counters-only watches): counted as a run, never delivered
+	 * one by one. */
+	const int runs = wa->edge_runs && counting && !wa->sw_debounce;
 
 	for (size_t i = 0; i < nraw; i++) {
 		const struct pw_raw_event *r = &raw[i];
 		int value = r->edge == PINWATCH_EDGE_RISING;
-		/* A counting backend's run of edges, read as one step of the
-		 * kernel's count (counters-only watches): counted as a run,
-		 * never delivered one by one. */
-		uint64_t run = wa->edge_runs && r->count > 1 && counters_only(wa) && !wa->sw_debounce
-			? r->count : 1;
+		uint64_t run = runs && r->count > 1 ? r->count : 1;
 		uint64_t gap = 0;
 
 		if (r->edge == PINWATCH_EVENT_IDLE) {   /* the backend's watchdog */
@@ -97,12 +93,15 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 		else
 			wa->st.falling += run;
 		wa->seqno += run;
-		if (counters_only(wa)) {
+		if (counting) {
 			wa->st.delivered += run;
 			wa->pending_lost = 0;
 			continue;
 		}
-		struct pinwatch_event ev = {
+		/* Built where it goes: a callback's straight into out
+		 * (delivered when called back), a queue's then pushed. */
+		struct pinwatch_event qev, *ev = wa->cfg.queue_size ? &qev : &out[nout++];
+		*ev = (struct pinwatch_event){
 			.pin = wa->pin,
 			.watch = wa->id,
 			.edge = r->edge,
@@ -113,10 +112,11 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 			.clock = wa->clock,
 		};
 		wa->pending_lost = 0;
-		deliver_locked(wa, &ev, out, &nout);
+		if (ev == &qev)
+			queue_locked(wa, ev);
 	}
-	if (wa->queue.len != queued_before)
-		pthread_cond_broadcast(&wa->cv);   /* once per batch */
+	if (wa->queue.len != queued_before && wa->readers)
+		pthread_cond_broadcast(&wa->cv);   /* once per batch, if anyone waits */
 	return nout;
 }
 
@@ -127,7 +127,8 @@ static size_t report_locked(struct pw_watch *wa, const struct pinwatch_event *ev
 {
 	if (wa->cfg.queue_size) {
 		pw_queue_push(&wa->queue, ev, reserve);
-		pthread_cond_broadcast(&wa->cv);
+		if (wa->readers)
+			pthread_cond_broadcast(&wa->cv);
 		return 0;
 	}
 	if (wa->cfg.callback) {

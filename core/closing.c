@@ -169,7 +169,7 @@ static void watch_mark_closing_locked(struct pw_watch *wa)
 			epoll_ctl(w->epfd, EPOLL_CTL_DEL, wa->timerfd, NULL);
 		pw_fd_close(&wa->timerfd);
 	}
-	wa->closing = 1;
+	pw_flag_set(&wa->closing, 1);
 	pw_slots_remove_locked(w, wa);
 	wa->backlog_len = 0;   /* what was read goes with the watch */
 	pw_backlog_account_locked(w, wa);

@@ -38,26 +38,47 @@ static int halted(const pinwatch_watcher *w)
 	return w->closing || w->stopping;
 }
 
+/* A flag another thread sets under the core lock, read by the dispatcher
+ * without it between two callbacks. */
+static int flag_set(const int *flag)
+{
+	return __atomic_load_n(flag, __ATOMIC_RELAXED);
+}
+
 /* Call back the watch's backlog, in order, until it is empty or the watch
- * or watcher closes or stops.  Core lock held (dropped per callback). */
+ * or watcher closes or stops.  Core lock held, dropped once for the whole
+ * run rather than once per callback: what others can see stays exact all
+ * the same -- wa->flight says how many of the backlog's events have been
+ * handed over (stats count them as delivered, no longer queued), and a
+ * close, stop or free (its flag set under the lock) ends the run before
+ * the next callback. */
 static unsigned deliver_backlog_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
-	unsigned called = 0;
+	/* (free sets stopping too, so stopping covers w->closing) */
+	if (!wa->backlog_len || wa->closing || w->stopping)
+		return 0;
+	/* ev stays valid: the dispatcher holds a reference on wa, and only
+	 * the dispatcher writes the backlog. */
+	const struct pinwatch_event *ev = &wa->backlog[wa->backlog_head];
+	unsigned len = wa->backlog_len, k = 0;
+	uint64_t delivered = 0;
+	pinwatch_callback cb = wa->cfg.callback;
+	void *ctx = wa->cfg.ctx;
 
-	while (wa->backlog_len && !wa->closing && !halted(w)) {
-		const struct pinwatch_event *ev = &wa->backlog[wa->backlog_head++];
-		pinwatch_callback cb = wa->cfg.callback;
-		void *ctx = wa->cfg.ctx;
-		wa->backlog_len--;
-		if (ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING ||
-		    ev->edge == PINWATCH_EVENT_INFO)
-			wa->st.delivered++;
-		called++;
-		pw_unlock();
-		cb(ev, ctx);   /* ev stays valid: the dispatcher holds a reference on wa */
-		pw_lock();
+	pw_unlock();
+	do {
+		__atomic_store_n(&wa->flight, k + 1, __ATOMIC_RELAXED);
+		delivered += pw_event_is_delivery(&ev[k]);
+		cb(&ev[k], ctx);
+	} while (++k < len && !flag_set(&wa->closing) && !flag_set(&w->stopping));
+	pw_lock();
+	wa->st.delivered += delivered;
+	__atomic_store_n(&wa->flight, 0, __ATOMIC_RELAXED);
+	if (!wa->closing) {   /* a close discarded the rest (backlog_len 0) */
+		wa->backlog_head += k;
+		wa->backlog_len -= k;
 	}
-	return called;
+	return k;
 }
 
 void pw_backlog_account_locked(pinwatch_watcher *w, struct pw_watch *wa)

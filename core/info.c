@@ -244,7 +244,7 @@ static size_t account_locked(struct pw_watch *wa, const struct pw_raw_info_event
 		}
 		wa->pending_lost = 0;
 	}
-	if (wa->queue.len != queued_before)
+	if (wa->queue.len != queued_before && wa->readers)
 		pthread_cond_broadcast(&wa->cv);
 	return nout;
 }
@@ -316,7 +316,10 @@ PINWATCH_API int pinwatch_info_read(pinwatch_watcher *w, pinwatch_watch_id id,
 	}
 	wa->refs++;
 	while (!wa->queue.len && !wa->closing && !wa->st.error && timeout_ms != 0) {
-		if (pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT)
+		wa->readers++;   /* accounting broadcasts only to waiting readers */
+		int timed_out = pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT;
+		wa->readers--;
+		if (timed_out)
 			break;
 	}
 	if (wa->queue.len) {

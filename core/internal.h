@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The core's private objects.  Backends include backend.h only.
+ * The core's private objects.  Backends include backend.h only (the build
+ * keeps them out of this header: tests/test-backend-fence.sh).
  *
  * Locking: one core mutex (pw_lock) guards every object's state and the links
  * between objects (pin <-> watch <-> watcher, board reference counts).  It is
@@ -186,10 +187,14 @@ struct pw_watch {
 	int refs;
 	unsigned stalls;          /* consecutive reads that failed with EINTR/EAGAIN */
 	pthread_cond_t cv;        /* queue readers */
+	unsigned readers;         /* threads waiting on cv (no broadcast to nobody) */
 	struct pw_queue queue;
 	/* callback watch: events read, not yet delivered (a stop came first) */
 	struct pinwatch_event backlog[PW_BACKLOG_MAX];
 	unsigned backlog_head, backlog_len;
+	/* Of the backlog, the events handed to the callback so far by the
+	 * dispatcher's current unlocked run (atomic: stats read it). */
+	unsigned flight;
 	int backlog_counted;      /* counted in the watcher's backlogged */
 	struct pinwatch_watch_stats st;
 	/* event accounting */
@@ -204,6 +209,21 @@ struct pw_watch {
 	int clock;                /* enum pinwatch_clock of its events */
 	struct pw_info_watch *info; /* an info watch's source (pin is then NULL), or NULL */
 };
+
+/* An event that counts in stats.delivered when handed over (edges and
+ * info changes; error and idle reports do not). */
+static inline int pw_event_is_delivery(const struct pinwatch_event *ev)
+{
+	return ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING ||
+	       ev->edge == PINWATCH_EVENT_INFO;
+}
+
+/* The closing/stopping flags of watches and watchers are written with the
+ * core lock held and read by the dispatcher between callbacks without it. */
+static inline void pw_flag_set(int *flag, int value)
+{
+	__atomic_store_n(flag, value, __ATOMIC_RELAXED);
+}
 
 /* A watch is in epoll (and so may be dispatched) until it closes or faults. */
 static inline int pw_watch_active(const struct pw_watch *wa)

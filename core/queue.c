@@ -32,11 +32,20 @@ void pw_queue_free(struct pw_queue *q)
 	q->cap = q->len = q->head = 0;
 }
 
+/* The slot K places after the head (K <= cap + 1 slots): a compare, not a
+ * division, per event. */
+static unsigned queue_slot(const struct pw_queue *q, unsigned k)
+{
+	unsigned i = q->head + k;
+
+	return i >= q->cap + 1 ? i - (q->cap + 1) : i;
+}
+
 int pw_queue_push(struct pw_queue *q, const struct pinwatch_event *ev, int reserve)
 {
 	if (q->len >= q->cap + (reserve ? 1u : 0u))
 		return -ENOSPC;
-	q->ev[(q->head + q->len) % (q->cap + 1)] = *ev;
+	q->ev[queue_slot(q, q->len)] = *ev;
 	q->len++;
 	return 0;
 }
@@ -47,7 +56,7 @@ size_t pw_queue_pop(struct pw_queue *q, struct pinwatch_event *ev, size_t n)
 
 	while (taken < n && q->len) {
 		ev[taken++] = q->ev[q->head];
-		q->head = (q->head + 1) % (q->cap + 1);
+		q->head = queue_slot(q, 1);
 		q->len--;
 	}
 	return taken;

@@ -173,7 +173,7 @@ PINWATCH_API int pinwatch_watch_add(pinwatch_watcher *w, pinwatch_pin *p,
 	if (ret < 0) {
 		/* Nothing to disable: undo the links ourselves. */
 		if (!wa->closing) {
-			wa->closing = 1;
+			pw_flag_set(&wa->closing, 1);
 			pw_slots_remove_locked(w, wa);
 		}
 		if (wa->pin) {
@@ -278,7 +278,10 @@ PINWATCH_API int pinwatch_watch_read(pinwatch_watcher *w, pinwatch_watch_id id,
 	/* Nothing blocks forever unless asked to: a closed watch wakes its
 	 * readers, a faulted one returns its error once the queue is empty. */
 	while (!wa->queue.len && !wa->closing && !wa->st.error && timeout_ms != 0) {
-		if (pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT)
+		wa->readers++;
+		int timed_out = pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT;
+		wa->readers--;
+		if (timed_out)
 			break;
 	}
 	if (wa->queue.len)
@@ -307,7 +310,12 @@ PINWATCH_API int pinwatch_watch_stats(pinwatch_watcher *w, pinwatch_watch_id id,
 	struct pw_watch *wa = pw_slots_find_locked(w, id);
 	if (wa) {
 		*out = wa->st;
-		out->queued = wa->queue.len + wa->backlog_len;
+		/* the dispatcher's unlocked run has handed over `flight` */
+		unsigned flight = __atomic_load_n(&wa->flight, __ATOMIC_RELAXED);
+		for (unsigned i = 0; i < flight; i++)
+			if (pw_event_is_delivery(&wa->backlog[wa->backlog_head + i]))
+				out->delivered++;
+		out->queued = wa->queue.len + (wa->backlog_len > flight ? wa->backlog_len - flight : 0);
 		out->loss_seen = wa->loss_seen;
 	}
 	pw_unlock();

@@ -123,7 +123,7 @@ static int join_worker_locked(pinwatch_watcher *w)
 		pthread_join(t, NULL);
 		pw_lock();
 		w->worker_state = PW_WORKER_NONE;
-		w->stopping = 0;
+		pw_flag_set(&w->stopping, 0);
 		pw_broadcast();
 	}
 	return 0;
@@ -159,7 +159,7 @@ PINWATCH_API int pinwatch_watcher_start(pinwatch_watcher *w)
 	} else if (w->dispatcher) {
 		ret = pw_errorf(-EBUSY, "watcher start: %s", who_dispatches(w));
 	} else {
-		w->stopping = 0;
+		pw_flag_set(&w->stopping, 0);
 		w->worker_gen++;
 		w->dispatcher = &w->worker_self;
 		w->worker_state = PW_WORKER_RUNNING;
@@ -187,7 +187,7 @@ PINWATCH_API int pinwatch_watcher_stop(pinwatch_watcher *w)
 		return pw_errorf(-EINVAL, "watcher stop: not an open watcher");
 	}
 	if (w->worker_state != PW_WORKER_NONE) {
-		w->stopping = 1;
+		pw_flag_set(&w->stopping, 1);
 		pw_watcher_wake(w);
 		/* From the worker's own callback: it ends when the callback
 		 * returns; the next start, stop or free reaps it. */
@@ -251,8 +251,8 @@ PINWATCH_API void pinwatch_watcher_free(pinwatch_watcher *w)
 		return;
 	}
 	/* No callback of this watcher starts from now on. */
-	w->closing = 1;
-	w->stopping = 1;
+	pw_flag_set(&w->closing, 1);
+	pw_flag_set(&w->stopping, 1);
 	if (w->dispatcher)
 		pw_watcher_wake(w);
 	pw_watcher_ref_locked(w);   /* ours, while we wait */

@@ -42,14 +42,6 @@ static int board_line(pinwatch_board *b, const char *name, const char *op,
 	return 0;
 }
 
-static int gone_locked(const struct sim_line *l)
-{
-	if (!l->bank->gone)
-		return 0;
-	pw_detail("bank %s is gone (injected fault)", l->bank->info.label);
-	return -ENODEV;
-}
-
 PINWATCH_API int pinwatch_sim_drive(pinwatch_board *b, const char *name, int level)
 {
 	struct sim_board *sb;
@@ -62,7 +54,7 @@ PINWATCH_API int pinwatch_sim_drive(pinwatch_board *b, const char *name, int lev
 		return pw_fail(-EINVAL, "sim: pin %s: drive %d: want PINWATCH_SIM_LOW, _HIGH or _FLOAT",
 			       name, level);
 	pthread_mutex_lock(&sb->mu);
-	ret = gone_locked(l);
+	ret = pw_sim_line_gone_locked(l);
 	if (ret == 0) {
 		l->ext = level;
 		pw_sim_line_update(l, pw_sim_now(sb));
@@ -80,7 +72,7 @@ PINWATCH_API int pinwatch_sim_sense(pinwatch_board *b, const char *name)
 	if (ret < 0)
 		return ret;
 	pthread_mutex_lock(&sb->mu);
-	ret = gone_locked(l);
+	ret = pw_sim_line_gone_locked(l);
 	if (ret == 0)
 		ret = l->level;
 	pthread_mutex_unlock(&sb->mu);
@@ -98,9 +90,9 @@ PINWATCH_API int pinwatch_sim_wire(pinwatch_board *b, const char *out, const cha
 	if (ret < 0)
 		return ret;
 	pthread_mutex_lock(&sb->mu);
-	ret = gone_locked(lo);
+	ret = pw_sim_line_gone_locked(lo);
 	if (ret == 0)
-		ret = gone_locked(li);
+		ret = pw_sim_line_gone_locked(li);
 	if (ret == 0)
 		ret = pw_sim_wire(lo, li, pw_sim_now(sb));
 	pthread_mutex_unlock(&sb->mu);

@@ -89,6 +89,14 @@ void pw_sim_fault_free_all(struct sim_board *sb)
 	}
 }
 
+int pw_sim_line_gone_locked(const struct sim_line *l)
+{
+	if (!l->bank->gone)
+		return 0;
+	pw_detail("bank %s is gone (injected fault)", l->bank->info.label);
+	return -ENODEV;
+}
+
 void pw_sim_bank_gone(struct sim_bank *bk)
 {
 	if (bk->gone)

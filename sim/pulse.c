@@ -204,11 +204,8 @@ int pw_sim_gen_start(struct sim_board *sb, struct sim_line *l,
 	g->rng = spec->seed;
 
 	pthread_mutex_lock(&sb->mu);
-	if (l->bank->gone) {
-		pw_detail("bank %s is gone (injected fault)", l->bank->info.label);
-		ret = -ENODEV;
+	if ((ret = pw_sim_line_gone_locked(l)) < 0)
 		goto err;
-	}
 	if (l->gen) {
 		pw_detail("the line is already driven by generator %u", l->gen->id);
 		ret = -EBUSY;

@@ -144,7 +144,15 @@ static int sim_open(const struct pw_open_args *a, void **state)
 	return 0;
 }
 
-static void line_edges_off(struct sim_line *l, int fds[2], struct sim_ring *ring);
+/* A line's edge detection taken off it: closed and freed by edges_free
+ * after the mutex is released (nothing slow under it). */
+struct sim_edges {
+	int rfd, wfd;
+	struct sim_ring ring;
+};
+
+static struct sim_edges line_edges_detach(struct sim_line *l);
+static void edges_free(struct sim_edges *e);
 
 static void sim_close(void *state)
 {
@@ -157,13 +165,8 @@ static void sim_close(void *state)
 	 * left would be a core bug, but its descriptors still close once. */
 	for (unsigned b = 0; b < sb->num_banks; b++)
 		for (unsigned o = 0; o < sb->banks[b].info.num_lines; o++) {
-			struct sim_line *l = &sb->banks[b].lines[o];
-			int fds[2];
-			struct sim_ring ring;
-			line_edges_off(l, fds, &ring);
-			pw_fd_close(&fds[0]);
-			pw_fd_close(&fds[1]);
-			pw_sim_ring_free(&ring);
+			struct sim_edges e = line_edges_detach(&sb->banks[b].lines[o]);
+			edges_free(&e);
 		}
 	free_board(sb);
 }
@@ -218,12 +221,29 @@ static int sim_line_info(void *state, unsigned bank, unsigned offset,
 
 /* ------------------------------------------------------------ the lines */
 
-static int bank_gone(const struct sim_line *l)
+/* What every line operation meets first, with the mutex held: the bank
+ * gone, then an injected fault for OP.  0, or -errno with the detail set. */
+static int line_op_check(struct sim_line *l, int op, int *short_read)
 {
-	if (!l->bank->gone)
+	int ret = pw_sim_line_gone_locked(l);
+
+	if (ret == 0)
+		ret = pw_sim_fault_hit(l->bank->sb, op, l, short_read);
+	return ret;
+}
+
+/* An output on a line wired from another would fight it (request and
+ * reconfigure): -EBUSY with the detail set, or 0. */
+static int wired_output_check(const struct sim_line *l, const struct pw_line_config *cfg)
+{
+	const struct sim_bank *src;
+
+	if (cfg->direction != PINWATCH_DIR_OUTPUT || !l->src)
 		return 0;
-	pw_detail("bank %s is gone (injected fault)", l->bank->info.label);
-	return 1;
+	src = l->src->bank;
+	pw_detail("the line is wired from %s%u: two outputs would fight; unwire it first",
+		  src->line_prefix ? src->line_prefix : src->info.label, l->src->offset);
+	return -EBUSY;
 }
 
 static void apply_config(struct sim_line *l, const struct pw_line_config *cfg)
@@ -247,18 +267,13 @@ static int sim_request(void *state, unsigned bank, unsigned offset,
 	if (!l)
 		return -ERANGE;
 	pthread_mutex_lock(&sb->mu);
-	if (bank_gone(l))
-		ret = -ENODEV;
-	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_REQUEST, l, NULL)) < 0)
+	if ((ret = line_op_check(l, PINWATCH_SIM_OP_REQUEST, NULL)) < 0)
 		;
 	else if (l->requested) {
 		pw_detail("line is used by '%s'", l->consumer);
 		ret = -EBUSY;
-	} else if (cfg->direction == PINWATCH_DIR_OUTPUT && l->src) {
-		pw_detail("the line is wired from %s%u: two outputs would fight; unwire it first",
-			  l->src->bank->line_prefix ? l->src->bank->line_prefix : l->src->bank->info.label,
-			  l->src->offset);
-		ret = -EBUSY;
+	} else if ((ret = wired_output_check(l, cfg)) < 0) {
+		;
 	} else {
 		l->requested = 1;
 		apply_config(l, cfg);
@@ -270,29 +285,35 @@ static int sim_request(void *state, unsigned bank, unsigned offset,
 	return ret;
 }
 
-/* Detach a line's edge detection (mutex held); the caller closes the
- * descriptors and frees the ring after unlocking. */
-static void line_edges_off(struct sim_line *l, int fds[2], struct sim_ring *ring)
+/* Detach a line's edge detection (mutex held); the caller hands the
+ * result to edges_free after unlocking. */
+static struct sim_edges line_edges_detach(struct sim_line *l)
 {
-	fds[0] = l->rfd;
-	fds[1] = l->wfd;
-	*ring = l->ring;
+	struct sim_edges e = { .rfd = l->rfd, .wfd = l->wfd, .ring = l->ring };
+
 	l->rfd = l->wfd = -1;
 	l->ring = (struct sim_ring){ 0 };
 	l->edges = 0;
 	l->clock = PINWATCH_CLOCK_MONOTONIC;
 	pw_sim_idle_set_locked(l, 0);
+	return e;
+}
+
+static void edges_free(struct sim_edges *e)
+{
+	pw_fd_close(&e->rfd);
+	pw_fd_close(&e->wfd);
+	pw_sim_ring_free(&e->ring);
 }
 
 static void sim_release(void *line)
 {
 	struct sim_line *l = line;
 	struct sim_board *sb = l->bank->sb;
-	struct sim_ring ring;
-	int fds[2];
+	struct sim_edges e;
 
 	pthread_mutex_lock(&sb->mu);
-	line_edges_off(l, fds, &ring);
+	e = line_edges_detach(l);
 	l->requested = 0;
 	l->direction = PINWATCH_DIR_INPUT;
 	l->active_low = 0;
@@ -302,9 +323,7 @@ static void sim_release(void *line)
 	pw_sim_line_update(l, pw_sim_now(sb));
 	pw_sim_info_notify_locked(l, PINWATCH_INFO_RELEASED);
 	pthread_mutex_unlock(&sb->mu);
-	pw_fd_close(&fds[0]);
-	pw_fd_close(&fds[1]);
-	pw_sim_ring_free(&ring);
+	edges_free(&e);
 }
 
 static int sim_get(void *line)
@@ -314,9 +333,7 @@ static int sim_get(void *line)
 	int ret;
 
 	pthread_mutex_lock(&sb->mu);
-	if (bank_gone(l))
-		ret = -ENODEV;
-	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_GET, l, NULL)) == 0)
+	if ((ret = line_op_check(l, PINWATCH_SIM_OP_GET, NULL)) == 0)
 		ret = l->level ^ l->active_low;
 	pthread_mutex_unlock(&sb->mu);
 	return ret;
@@ -329,9 +346,7 @@ static int sim_set(void *line, int value)
 	int ret;
 
 	pthread_mutex_lock(&sb->mu);
-	if (bank_gone(l))
-		ret = -ENODEV;
-	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_SET, l, NULL)) < 0)
+	if ((ret = line_op_check(l, PINWATCH_SIM_OP_SET, NULL)) < 0)
 		;
 	else if (l->direction != PINWATCH_DIR_OUTPUT) {
 		pw_detail("line is an input");
@@ -351,16 +366,13 @@ static int sim_reconfigure(void *line, const struct pw_line_config *cfg)
 	int ret;
 
 	pthread_mutex_lock(&sb->mu);
-	if (bank_gone(l))
-		ret = -ENODEV;
-	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_RECONFIGURE, l, NULL)) < 0)
+	if ((ret = line_op_check(l, PINWATCH_SIM_OP_RECONFIGURE, NULL)) < 0)
 		;
 	else if (l->edges) {
 		pw_detail("edge detection is enabled on the line");
 		ret = -EBUSY;
-	} else if (cfg->direction == PINWATCH_DIR_OUTPUT && l->src) {
-		pw_detail("the line is wired from another line: two outputs would fight; unwire it first");
-		ret = -EBUSY;
+	} else if ((ret = wired_output_check(l, cfg)) < 0) {
+		;
 	} else {
 		apply_config(l, cfg);
 		pw_sim_line_update(l, pw_sim_now(sb));
@@ -374,8 +386,8 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 {
 	struct sim_line *l = line;
 	struct sim_board *sb = l->bank->sb;
-	struct sim_ring ring = { 0 };
-	int p[2] = { -1, -1 };
+	struct sim_edges e = { .rfd = -1, .wfd = -1 };
+	int p[2];
 	int ret;
 
 	if (!ec->edges || (ec->edges & ~PINWATCH_EDGE_BOTH)) {
@@ -391,20 +403,18 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 		pw_detail("pipe2: cannot make the line's event descriptor");
 		return ret;
 	}
-	p[0] = pw_fd_own(p[0], "sim line events (read end)");
-	p[1] = pw_fd_own(p[1], "sim line events (write end)");
-	if (p[0] < 0 || p[1] < 0) {
+	e.rfd = pw_fd_own(p[0], "sim line events (read end)");
+	e.wfd = pw_fd_own(p[1], "sim line events (write end)");
+	if (e.rfd < 0 || e.wfd < 0) {
 		ret = -ENOMEM;   /* pw_fd_own closed what it could not register */
 		goto err;
 	}
-	ret = pw_sim_ring_init(&ring, ec->event_buffer ? ec->event_buffer : sb->buffer);
+	ret = pw_sim_ring_init(&e.ring, ec->event_buffer ? ec->event_buffer : sb->buffer);
 	if (ret < 0)
 		goto err;
 
 	pthread_mutex_lock(&sb->mu);
-	if (bank_gone(l))
-		ret = -ENODEV;
-	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_EDGES, l, NULL)) < 0)
+	if ((ret = line_op_check(l, PINWATCH_SIM_OP_EDGES, NULL)) < 0)
 		;
 	else if (!l->requested || l->direction != PINWATCH_DIR_INPUT) {
 		pw_detail("line is an output; edges are detected on inputs");
@@ -413,9 +423,9 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 		pw_detail("edge detection is already enabled on the line");
 		ret = -EBUSY;
 	} else {
-		l->rfd = p[0];
-		l->wfd = p[1];
-		l->ring = ring;
+		l->rfd = e.rfd;
+		l->wfd = e.wfd;
+		l->ring = e.ring;
 		l->edges = ec->edges;
 		l->seqno = 0;   /* like the kernel: per request, from 1 */
 		l->clock = ec->clock;
@@ -425,9 +435,7 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 	if (ret == 0)
 		return 0;
 err:
-	pw_sim_ring_free(&ring);
-	pw_fd_close(&p[0]);
-	pw_fd_close(&p[1]);
+	edges_free(&e);
 	return ret;
 }
 
@@ -435,15 +443,12 @@ static void sim_edges_disable(void *line)
 {
 	struct sim_line *l = line;
 	struct sim_board *sb = l->bank->sb;
-	struct sim_ring ring;
-	int fds[2];
+	struct sim_edges e;
 
 	pthread_mutex_lock(&sb->mu);
-	line_edges_off(l, fds, &ring);
+	e = line_edges_detach(l);
 	pthread_mutex_unlock(&sb->mu);
-	pw_fd_close(&fds[0]);
-	pw_fd_close(&fds[1]);
-	pw_sim_ring_free(&ring);
+	edges_free(&e);
 }
 
 /* The idle watchdog in virtual time: idle events are recorded in the line's
@@ -472,9 +477,7 @@ static int sim_read_events(void *line, struct pw_raw_event *ev, size_t n)
 	int ret;
 
 	pthread_mutex_lock(&sb->mu);
-	if (bank_gone(l))
-		ret = -ENODEV;
-	else if ((ret = pw_sim_fault_hit(sb, PINWATCH_SIM_OP_READ, l, &short_read)) < 0)
+	if ((ret = line_op_check(l, PINWATCH_SIM_OP_READ, &short_read)) < 0)
 		;
 	else {
 		if (short_read && n > 1)

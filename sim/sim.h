@@ -109,7 +109,15 @@ struct sim_gen {
 	uint64_t next_t;          /* the next transition's time */
 	int next_level;
 	int done;                 /* a finite train has played every pulse */
-	unsigned heap_idx;        /* place in the board's schedule, while not done */
+};
+
+/* A generator's place in the board's schedule (schedule.c): its next
+ * transition's time, kept beside the pointer so that ordering touches the
+ * generator itself only on a tie.  g NULL: a removed generator's tombstone
+ * (run only; t still orders the run). */
+struct sim_slot {
+	uint64_t t;
+	struct sim_gen *g;
 };
 
 /* An injected fault (fault.c). */
@@ -134,11 +142,14 @@ struct sim_board {
 	unsigned buffer;          /* default per-line event buffer */
 	int overflow_newest;      /* 1: drop the newest (uAPI v1), 0: oldest (v2) */
 	struct sim_gen *gens;
-	/* The schedule (schedule.c): generators not done, a min-heap by next
-	 * transition (ties: the older generator first), and on the real clock
-	 * the one thread that plays it. */
-	struct sim_gen **heap;
+	/* The schedule (schedule.c): generators not done, ordered by next
+	 * transition (ties: the older generator first) in a sorted run and a
+	 * min-heap, and on the real clock the one thread that plays it. */
+	struct sim_slot *heap;
 	unsigned heap_len, heap_cap;
+	struct sim_slot *run;      /* a ring, sorted, from run[run_head & mask] */
+	unsigned run_head, run_tail;  /* free-running: run_tail - run_head used */
+	unsigned run_mask, run_dead;  /* capacity - 1 (a power of two); tombstones */
 	int player_running, player_stop;
 	pthread_t player;
 	pthread_cond_t player_cv;  /* wakes the player: earlier deadline, stop */
@@ -198,6 +209,9 @@ PW_HIDDEN int pw_sim_fault_add(struct sim_board *sb, const struct pinwatch_sim_f
 PW_HIDDEN int pw_sim_fault_hit(struct sim_board *sb, int op, const struct sim_line *l,
 		  int *short_read);
 PW_HIDDEN void pw_sim_fault_free_all(struct sim_board *sb);
+/* -ENODEV with the detail set if L's bank is gone (a fault), else 0: the
+ * one check every line operation and every pinwatch_sim_* call makes. */
+PW_HIDDEN int pw_sim_line_gone_locked(const struct sim_line *l);
 /* Fault "bank gone": the bank's descriptors report hang-up, its ops fail. */
 PW_HIDDEN void pw_sim_bank_gone(struct sim_bank *bk);
 

@@ -67,11 +67,20 @@ void pw_sim_doorbell_drain(struct sim_line *l)
 	}
 }
 
+/* The slot K places after the head (K < cap): a compare, not a division,
+ * per event. */
+static unsigned ring_slot(const struct sim_ring *r, unsigned k)
+{
+	unsigned i = r->head + k;
+
+	return i >= r->cap ? i - r->cap : i;
+}
+
 static void ring_push(struct sim_line *l, const struct pw_raw_event *ev)
 {
 	struct sim_ring *r = &l->ring;
 
-	r->ev[(r->head + r->len) % r->cap] = *ev;
+	r->ev[ring_slot(r, r->len)] = *ev;
 	if (r->len++ == 0)
 		doorbell_ring(l);
 }
@@ -99,8 +108,8 @@ static void idle_due(struct sim_line *l, uint64_t ts, int before_ts)
 	}
 	n += l->idle_unrecorded;
 	l->idle_unrecorded = 0;
-	if (r->len && r->ev[(r->head + r->len - 1) % r->cap].edge == PINWATCH_EVENT_IDLE) {
-		r->ev[(r->head + r->len - 1) % r->cap].count += n;
+	if (r->len && r->ev[ring_slot(r, r->len - 1)].edge == PINWATCH_EVENT_IDLE) {
+		r->ev[ring_slot(r, r->len - 1)].count += n;
 		return;
 	}
 	if (!r->cap || r->len == r->cap) {
@@ -160,7 +169,7 @@ static void record_edge(struct sim_line *l, uint64_t ts)
 		if (sb->overflow_newest)
 			return;
 		/* uAPI v2: the oldest goes; the gap shows in the seqno. */
-		r->head = (r->head + 1) % r->cap;
+		r->head = ring_slot(r, 1);
 		r->len--;
 	}
 	ring_push(l, &ev);
@@ -240,12 +249,15 @@ void pw_sim_ring_free(struct sim_ring *r)
 
 size_t pw_sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n)
 {
-	size_t i;
+	size_t k = n < r->len ? n : r->len;
+	unsigned h = r->head;
 
-	for (i = 0; i < n && r->len; i++) {
-		ev[i] = r->ev[r->head];
-		r->head = (r->head + 1) % r->cap;
-		r->len--;
+	for (size_t i = 0; i < k; i++) {
+		ev[i] = r->ev[h];
+		if (++h == r->cap)   /* a compare, not a division, per event */
+			h = 0;
 	}
-	return i;
+	r->head = h;
+	r->len -= (unsigned)k;
+	return k;
 }

@@ -42,24 +42,14 @@ static pinwatch_watcher *watcher;
 
 static void setup(void)
 {
-	static const char *const pins[] = { P_INFO, P_BUSY, P_TS, P_LOSS, P_DEB, P_STALE, P_FD };
+	static const char *const low[] = { P_INFO, P_BUSY, P_TS, P_LOSS, P_DEB, P_STALE, P_FD };
 
-	ck_assert_msg(pinwatch_board_open(spec, &board) == 0, "%s: %s", spec, pinwatch_last_error());
-	world = world_open(board);
-	ck_assert_msg(world != NULL, "no gpio-sim world for %s", spec);
-	ck_assert_int_eq(pinwatch_watcher_new(&watcher), 0);
-	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
-		ck_assert_int_eq(world_drive(world, pins[i], 0), 0);
+	world_fixture_setup(spec, low, sizeof(low) / sizeof(low[0]), &board, &world, &watcher);
 }
 
 static void teardown(void)
 {
-	pinwatch_watcher_free(watcher);
-	world_close(world);
-	pinwatch_board_close(board);
-	watcher = NULL;
-	world = NULL;
-	board = NULL;
+	world_fixture_teardown(&board, &world, &watcher);
 }
 
 static uint64_t now_ns(void)

@@ -36,23 +36,14 @@ static pinwatch_watcher *watcher;
 
 static void setup(void)
 {
-	ck_assert_msg(pinwatch_board_open(spec, &board) == 0, "%s: %s", spec, pinwatch_last_error());
-	world = world_open(board);
-	ck_assert_msg(world != NULL, "no world driver for %s", spec);
-	ck_assert_int_eq(pinwatch_watcher_new(&watcher), 0);
-	/* a known starting level on the inputs */
-	ck_assert_int_eq(world_drive(world, IN, 0), 0);
-	ck_assert_int_eq(world_drive(world, IN2, 0), 0);
+	static const char *const low[] = { IN, IN2 };
+
+	world_fixture_setup(spec, low, 2, &board, &world, &watcher);
 }
 
 static void teardown(void)
 {
-	pinwatch_watcher_free(watcher);
-	world_close(world);
-	pinwatch_board_close(board);
-	watcher = NULL;
-	world = NULL;
-	board = NULL;
+	world_fixture_teardown(&board, &world, &watcher);
 }
 
 static pinwatch_pin *open_in(const char *name, int active_low)

@@ -34,10 +34,10 @@ START_TEST(t_null_arguments)
 	ck_assert_int_eq(pinwatch_watcher_dispatch(NULL, 0), -EINVAL);
 	ck_assert_int_eq(pinwatch_board_num_banks(NULL), -EINVAL);
 	ck_assert_int_eq(pinwatch_sim_drive(NULL, "N3", 1), -EINVAL);
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	b = board_or_fail(VBOARD);
 	ck_assert_int_eq(pinwatch_pin_open(b, NULL, NULL, &p), -EINVAL);
 	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, NULL), -EINVAL);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	w = watcher_or_fail();
 	ck_assert_int_eq(pinwatch_watch_add(w, NULL, NULL, &id), -EINVAL);
 	ck_assert_int_eq(pinwatch_watch_read(w, 1, NULL, 1, 0), -EINVAL);
 	pinwatch_watcher_free(w);
@@ -83,7 +83,7 @@ START_TEST(t_aria_layout)
 	struct pinwatch_bank_info bi;
 	struct pinwatch_line_info li;
 
-	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25", &b), 0);
+	b = board_or_fail("sim:aria-g25");
 	ck_assert_str_eq(pinwatch_board_backend(b), "sim");
 	ck_assert_str_eq(pinwatch_board_profile(b), "aria-g25");
 	ck_assert_int_eq(pinwatch_board_num_banks(b), 4);
@@ -121,7 +121,7 @@ START_TEST(t_names)
 	pinwatch_board *b;
 	struct pinwatch_line_info li;
 
-	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25", &b), 0);
+	b = board_or_fail("sim:aria-g25");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ck_assert_msg(pinwatch_board_line_info(b, cases[i].name, &li) == 0, "%s: %s",
 			      cases[i].name, pinwatch_last_error());
@@ -140,7 +140,7 @@ START_TEST(t_unknown_and_ambiguous_names)
 	pinwatch_pin *p;
 	struct pinwatch_line_info li;
 
-	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25", &b), 0);
+	b = board_or_fail("sim:aria-g25");
 	ck_assert_int_eq(pinwatch_pin_open(b, "N33", NULL, &p), -ENOENT);
 	ck_assert_error_has("pin N33");
 	ck_assert_error_has("closest: N3");
@@ -172,7 +172,7 @@ START_TEST(t_unknown_and_ambiguous_names)
 
 	/* a plain sim has unnamed lines; "sim0:3" and "3" are the same line,
 	 * but with two banks "sim1:0" and "64" are too */
-	ck_assert_int_eq(pinwatch_board_open("sim,banks=2,lines=64", &b), 0);
+	b = board_or_fail("sim,banks=2,lines=64");
 	ck_assert_int_eq(pinwatch_board_line_info(b, "64", &li), 0);
 	ck_assert_str_eq(li.bank_label, "sim1");
 	ck_assert_uint_eq(li.offset, 0);
@@ -190,9 +190,9 @@ START_TEST(t_pin_errors)
 	pinwatch_watch_id id;
 	struct pinwatch_pin_config ocfg = { .direction = PINWATCH_DIR_OUTPUT, .consumer = "meter" };
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &in), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N2", &ocfg, &out), 0);
+	b = board_or_fail(VBOARD);
+	in = pin_or_fail(b, "N3", NULL);
+	out = pin_or_fail(b, "N2", &ocfg);
 	/* set on an input */
 	ck_assert_int_eq(pinwatch_pin_set(in, 1), -EPERM);
 	ck_assert_error_has("pin N3 (pioC:1): set: Operation not permitted");
@@ -201,25 +201,25 @@ START_TEST(t_pin_errors)
 	ck_assert_error_has("pin PC0 (pioC:0): request: Device or resource busy");
 	ck_assert_error_has("meter");
 	/* edges on an output */
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	w = watcher_or_fail();
 	ck_assert_int_eq(pinwatch_watch_add(w, out, NULL, &id), -EINVAL);
 	ck_assert_error_has("pin N2 (pioC:0): watch edges");
 	ck_assert_error_has("output");
 	/* a second watch on a pin */
-	ck_assert_int_eq(pinwatch_watch_add(w, in, NULL, &id), 0);
+	id = watch_or_fail(w, in, NULL);
 	ck_assert_int_eq(pinwatch_watch_add(w, in, NULL, &id), -EBUSY);
 	ck_assert_error_has("already watched");
 	/* reconfigure while watched */
 	ck_assert_int_eq(pinwatch_pin_reconfigure(in, &ocfg), -EBUSY);
 	/* callback and queue together */
 	pinwatch_watcher_free(w);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	w = watcher_or_fail();
 	struct pinwatch_watch_config both = { .callback = count_cb, .queue_size = 4 };
 	ck_assert_int_eq(pinwatch_watch_add(w, in, &both, &id), -EINVAL);
 	struct pinwatch_watch_config badedge = { .edges = 7 };
 	ck_assert_int_eq(pinwatch_watch_add(w, in, &badedge, &id), -EINVAL);
 	/* a queue-less watch cannot be read */
-	ck_assert_int_eq(pinwatch_watch_add(w, in, NULL, &id), 0);
+	id = watch_or_fail(w, in, NULL);
 	struct pinwatch_event ev;
 	ck_assert_int_eq(pinwatch_watch_read(w, id, &ev, 1, 0), -EINVAL);
 	ck_assert_error_has("no queue");

@@ -17,26 +17,26 @@ START_TEST(t_unread_queue_bounded)
 	pinwatch_board *b;
 	pinwatch_pin *p, *p2;
 	pinwatch_watcher *w;
-	pinwatch_watch_id id, id2;
+	pinwatch_watch_id id;
 	int hits = 0;
 	struct pinwatch_watch_config qcfg = { .queue_size = 8 };
 	struct pinwatch_watch_config ccfg = { .callback = count_cb, .ctx = &hits };
 	struct pinwatch_watch_stats st;
 	struct pinwatch_sim_line_stats truth;
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N4", NULL, &p2), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &qcfg, &id), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p2, &ccfg, &id2), 0);
+	b = board_or_fail(VBOARD);
+	p = pin_or_fail(b, "N3", NULL);
+	p2 = pin_or_fail(b, "N4", NULL);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &qcfg);
+	watch_or_fail(w, p2, &ccfg);
 	for (int i = 0; i < 1000; i++) {
 		toggle(b, "N3", 5);   /* 10 edges, within the sim's 16-event buffer */
 		toggle(b, "N4", 1);
 		drain(w);
 	}
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
-	ck_assert_int_eq(pinwatch_sim_line_stats(b, "N3", &truth), 0);
+	st = stats_or_fail(w, id);
+	truth = line_stats_or_fail(b, "N3");
 	ck_assert_uint_eq(truth.edges, 10000);
 	ck_assert_uint_eq(st.queued, 8);                 /* bounded */
 	ck_assert_uint_eq(st.delivered, 8);
@@ -69,16 +69,14 @@ END_TEST
 /* Events carry the right pin, watch, edge, value and a seqno from 1. */
 START_TEST(t_event_fields)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .queue_size = 16 };
 	struct pinwatch_event ev[16];
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);
 	ck_assert_int_eq(pinwatch_sim_advance(b, 500), 0);
@@ -96,9 +94,6 @@ START_TEST(t_event_fields)
 	ck_assert_uint_eq(ev[1].timestamp_ns, 1500);
 	ck_assert_uint_eq(ev[1].seqno, 2);
 	ck_assert_int_eq(pinwatch_board_clock(b), PINWATCH_CLOCK_VIRTUAL);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -106,28 +101,23 @@ END_TEST
 START_TEST(t_edge_filter)
 {
 	static const int edges[] = { PINWATCH_EDGE_RISING, PINWATCH_EDGE_FALLING, PINWATCH_EDGE_BOTH };
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .edges = edges[_i] };
 	struct pinwatch_watch_stats st;
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	id = watch_or_fail(w, p, &cfg);
 	for (int i = 0; i < 10; i++) {
 		toggle(b, "N3", 3);
 		drain(w);
 	}
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	ck_assert_uint_eq(st.rising, edges[_i] & PINWATCH_EDGE_RISING ? 30 : 0);
 	ck_assert_uint_eq(st.falling, edges[_i] & PINWATCH_EDGE_FALLING ? 30 : 0);
 	ck_assert_uint_eq(st.delivered, st.rising + st.falling);  /* counters only */
 	ck_assert_uint_eq(st.lost, 0);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -159,20 +149,19 @@ START_TEST(t_copied_context)
 	pinwatch_board *b;
 	pinwatch_pin *pins[100];
 	pinwatch_watcher *w;
-	pinwatch_watch_id ids[100];
 	char name[32];
 
 	memset(seen_by, 0, sizeof(seen_by));
-	ck_assert_int_eq(pinwatch_board_open("sim,lines=128,clock=virtual", &b), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	b = board_or_fail("sim,lines=128,clock=virtual");
+	w = watcher_or_fail();
 	for (int i = 0; i < 100; i++) {
 		struct seen s = { .index = i, .value = 1000 + i };   /* on the stack, reused */
 		struct pinwatch_watch_config cfg = {
 			.callback = ctx_record_cb, .ctx = &s, .ctx_size = sizeof(s),
 		};
 		snprintf(name, sizeof(name), "sim0:%d", i);
-		ck_assert_int_eq(pinwatch_pin_open(b, name, NULL, &pins[i]), 0);
-		ck_assert_int_eq(pinwatch_watch_add(w, pins[i], &cfg, &ids[i]), 0);
+		pins[i] = pin_or_fail(b, name, NULL);
+		watch_or_fail(w, pins[i], &cfg);
 	}
 	for (int i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "sim0:%d", i);
@@ -197,22 +186,16 @@ END_TEST
 /* A pointer context is passed as is (the caller owns it). */
 START_TEST(t_pointer_context)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
-	pinwatch_watch_id id;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	struct seen s = { .value = 0 };
 	struct pinwatch_watch_config cfg = { .callback = ctx_cb, .ctx = &s };
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	watch_or_fail(w, p, &cfg);
 	toggle(b, "N3", 4);
 	drain(w);
 	ck_assert_int_eq(s.value, 8);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -220,9 +203,9 @@ END_TEST
  * every edge of a 1 kHz train gives exactly one edge per real edge. */
 START_TEST(t_debounce_bounce)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .debounce_ns = 100000 };
 	struct pinwatch_sim_pulse pulse = {
@@ -231,22 +214,17 @@ START_TEST(t_debounce_bounce)
 	struct pinwatch_watch_stats st;
 	unsigned gen;
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_pulse(b, "N3", &pulse, &gen), 0);
 	for (int i = 0; i < 1000; i++) {
 		ck_assert_int_eq(pinwatch_sim_advance(b, 1000000), 0);
 		drain(w);
 	}
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	ck_assert_uint_eq(st.rising, 1000);
 	ck_assert_uint_eq(st.falling, 1000);
 	ck_assert_uint_eq(st.filtered, 2000 * 6);
 	ck_assert_uint_eq(st.lost, 0);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -254,25 +232,20 @@ END_TEST
  * a timeout, and returns 0 when nothing came. */
 START_TEST(t_queue_read_timeout)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .queue_size = 4 };
 	struct pinwatch_event ev[4];
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 0), 0);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 20), 0);
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 10000), 1);
 	ck_assert_int_eq(ev[0].edge, PINWATCH_EDGE_RISING);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -300,8 +273,8 @@ START_TEST(t_blocked_reader_woken_by_remove)
 	pthread_t t;
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&r.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(r.w, p, &cfg, &r.id), 0);
+	r.w = watcher_or_fail();
+	r.id = watch_or_fail(r.w, p, &cfg);
 	ck_assert_int_eq(pthread_create(&t, NULL, blocked_reader, &r), 0);
 	tu_sleep_ms(20);
 	pinwatch_pin_close(p);
@@ -316,16 +289,13 @@ END_TEST
  * pending, and dispatch handles it. */
 START_TEST(t_fd_in_poll_loop)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
-	pinwatch_watch_id id;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	int hits = 0;
 	struct pinwatch_watch_config cfg = { .callback = count_cb, .ctx = &hits };
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	watch_or_fail(w, p, &cfg);
 	struct pollfd pfd = { .fd = pinwatch_watcher_fd(w), .events = POLLIN };
 	ck_assert_int_ge(pfd.fd, 0);
 	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
@@ -334,9 +304,6 @@ START_TEST(t_fd_in_poll_loop)
 	ck_assert_int_eq(pinwatch_watcher_dispatch(w, 0), 1);
 	ck_assert_int_eq(hits, 1);
 	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -353,15 +320,15 @@ START_TEST(t_source_overflow_counted)
 	struct pinwatch_watch_stats st;
 	struct pinwatch_sim_line_stats truth;
 
-	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25,clock=virtual,overflow=oldest", &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	b = board_or_fail("sim:aria-g25,clock=virtual,overflow=oldest");
+	p = pin_or_fail(b, "N3", NULL);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	toggle(b, "N3", 20);   /* 40 edges into a 16-event buffer */
 	drain(w);
-	ck_assert_int_eq(pinwatch_sim_line_stats(b, "N3", &truth), 0);
+	truth = line_stats_or_fail(b, "N3");
 	ck_assert_uint_eq(truth.dropped, 24);
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	ck_assert_uint_eq(st.lost_source, 24);
 	ck_assert_uint_eq(st.delivered, 16);
 	int n = pinwatch_watch_read(w, id, ev, 64, 0);
@@ -379,7 +346,7 @@ START_TEST(t_source_overflow_counted)
 	ck_assert_uint_eq(ev[n - 1].seqno, 40);
 	{
 		struct pinwatch_watch_stats seen;
-		ck_assert_int_eq(pinwatch_watch_stats(w, id, &seen), 0);
+		seen = stats_or_fail(w, id);
 		ck_assert_int_eq(seen.loss_seen, PINWATCH_LOSS_COUNTED);
 	}
 	pinwatch_watcher_free(w);
@@ -399,13 +366,13 @@ START_TEST(t_inferred_loss)
 	struct pinwatch_watch_stats st;
 	struct pinwatch_sim_line_stats truth;
 
-	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25,clock=virtual,overflow=newest", &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	b = board_or_fail("sim:aria-g25,clock=virtual,overflow=newest");
+	p = pin_or_fail(b, "N3", NULL);
+	w = watcher_or_fail();
 	/* counters only, with the sim's default 16-event buffer (a counting
 	 * watch would get the large one) */
 	struct pinwatch_watch_config wc = { .event_buffer = 16 };
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &wc, &id), 0);
+	id = watch_or_fail(w, p, &wc);
 	toggle(b, "N3", 8);    /* 16 edges fill the buffer exactly */
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);   /* dropped */
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 0), 0);   /* dropped */
@@ -413,9 +380,9 @@ START_TEST(t_inferred_loss)
 	drain(w);
 	ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 0), 0);   /* F after F seen */
 	drain(w);
-	ck_assert_int_eq(pinwatch_sim_line_stats(b, "N3", &truth), 0);
+	truth = line_stats_or_fail(b, "N3");
 	ck_assert_uint_eq(truth.dropped, 3);
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	ck_assert_uint_eq(st.delivered, 17);
 	ck_assert_uint_ge(st.lost_source, 1);   /* at least one, of the true 3 */
 	ck_assert_uint_le(st.lost_source, truth.dropped);
@@ -433,16 +400,20 @@ Suite *core_events_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_unread_queue_bounded);
-	tcase_add_test(tc, t_event_fields);
-	tcase_add_loop_test(tc, t_edge_filter, 0, 3);
 	tcase_add_test(tc, t_copied_context);
-	tcase_add_test(tc, t_pointer_context);
-	tcase_add_test(tc, t_debounce_bounce);
-	tcase_add_test(tc, t_queue_read_timeout);
 	tcase_add_test(tc, t_blocked_reader_woken_by_remove);
-	tcase_add_test(tc, t_fd_in_poll_loop);
 	tcase_add_test(tc, t_source_overflow_counted);
 	tcase_add_test(tc, t_inferred_loss);
 	suite_add_tcase(s, tc);
+	TCase *one = tcase_create("events, one pin");
+	tcase_add_checked_fixture(one, one_pin_setup, one_pin_teardown);
+	tcase_set_timeout(one, 60);
+	tcase_add_test(one, t_event_fields);
+	tcase_add_loop_test(one, t_edge_filter, 0, 3);
+	tcase_add_test(one, t_pointer_context);
+	tcase_add_test(one, t_debounce_bounce);
+	tcase_add_test(one, t_queue_read_timeout);
+	tcase_add_test(one, t_fd_in_poll_loop);
+	suite_add_tcase(s, one);
 	return s;
 }

@@ -20,11 +20,10 @@ START_TEST(t_every_fd_cloexec)
 	pinwatch_board *b;
 	pinwatch_pin *p;
 	pinwatch_watcher *w;
-	pinwatch_watch_id id;
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, NULL, &id), 0);
+	w = watcher_or_fail();
+	watch_or_fail(w, p, NULL);
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 	size_t n = tu_new_fds(before, nb, fresh, 256);
 	ck_assert_uint_ge(n, 3); /* epoll, eventfd, the line's descriptor */
@@ -48,12 +47,11 @@ START_TEST(t_no_fd_in_exec_child)
 	pinwatch_board *b;
 	pinwatch_pin *p;
 	pinwatch_watcher *w;
-	pinwatch_watch_id id;
 	char path[4096], out[4096] = "";
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, NULL, &id), 0);
+	w = watcher_or_fail();
+	watch_or_fail(w, p, NULL);
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 	size_t n = tu_new_fds(before, nb, fresh, 256);
 	ck_assert_uint_ge(n, 3);
@@ -96,17 +94,16 @@ START_TEST(t_cycles_leave_no_trace)
 	int fds0 = tu_count_fds(), threads0 = tu_thread_baseline();
 	pinwatch_board *b;
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	b = board_or_fail(VBOARD);
 	for (int i = 0; i < 10000; i++) {
 		pinwatch_pin *p;
 		pinwatch_watcher *w;
-		pinwatch_watch_id id;
 		int hits = 0;
 		struct pinwatch_watch_config cfg = { .callback = count_cb, .ctx = &hits };
 
-		ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-		ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-		ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+		p = pin_or_fail(b, "N3", NULL);
+		w = watcher_or_fail();
+		watch_or_fail(w, p, &cfg);
 		if (i % 10 == 0) {
 			ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 			ck_assert_int_eq(pinwatch_watcher_stop(w), 0);
@@ -142,8 +139,8 @@ START_TEST(t_watched_fd_survives_churn)
 	struct pinwatch_watch_config cfg = { .callback = count_cb, .ctx = &hits };
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	pw_lock();
 	int fd = pw_slots_find_locked(w, id)->fd;
 	pw_unlock();
@@ -151,11 +148,10 @@ START_TEST(t_watched_fd_survives_churn)
 		pinwatch_board *b2;
 		pinwatch_pin *p2;
 		pinwatch_watcher *w2;
-		pinwatch_watch_id id2;
-		ck_assert_int_eq(pinwatch_board_open(VBOARD, &b2), 0);
-		ck_assert_int_eq(pinwatch_pin_open(b2, "N3", NULL, &p2), 0);
-		ck_assert_int_eq(pinwatch_watcher_new(&w2), 0);
-		ck_assert_int_eq(pinwatch_watch_add(w2, p2, NULL, &id2), 0);
+		b2 = board_or_fail(VBOARD);
+		p2 = pin_or_fail(b2, "N3", NULL);
+		w2 = watcher_or_fail();
+		watch_or_fail(w2, p2, NULL);
 		pinwatch_board_close(b2);
 		pinwatch_watcher_free(w2);
 		pinwatch_pin_close(p2);
@@ -199,17 +195,15 @@ END_TEST
 /* A faulted descriptor leaves epoll: the loop does not spin on it. */
 START_TEST(t_dead_fd_leaves_epoll)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_board *b = fx.board;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_event ev[4];
 	struct pinwatch_sim_fault f = { .kind = PINWATCH_SIM_FAULT_BANK_GONE, .bank = 2 };
 	struct pinwatch_watch_config cfg = { .queue_size = 4 };
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
 	drain(w);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 0), 1);
@@ -219,11 +213,8 @@ START_TEST(t_dead_fd_leaves_epoll)
 	ck_assert_int_eq(pinwatch_watcher_dispatch(w, 10), 0);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 4, 0), -ENODEV);
 	struct pinwatch_watch_stats st;
-	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+	st = stats_or_fail(w, id);
 	ck_assert_int_eq(st.error, -ENODEV);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -238,7 +229,11 @@ Suite *core_fds_suite(void)
 	tcase_add_test(tc, t_cycles_leave_no_trace);
 	tcase_add_test(tc, t_watched_fd_survives_churn);
 	tcase_add_test(tc, t_fd_closed_exactly_once);
-	tcase_add_test(tc, t_dead_fd_leaves_epoll);
 	suite_add_tcase(s, tc);
+	TCase *one = tcase_create("fds, one pin");
+	tcase_add_checked_fixture(one, one_pin_setup, one_pin_teardown);
+	tcase_set_timeout(one, 120);
+	tcase_add_test(one, t_dead_fd_leaves_epoll);
+	suite_add_tcase(s, one);
 	return s;
 }

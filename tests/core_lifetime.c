@@ -26,8 +26,8 @@ START_TEST(t_close_any_order)
 	struct pinwatch_watch_config cfg = { .callback = count_cb, .ctx = &hits };
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 	for (int k = 0; k < 3; k++) {
 		switch (order[k]) {
@@ -61,9 +61,9 @@ START_TEST(t_pin_keeps_board_alive)
 	pinwatch_pin *in, *out;
 	struct pinwatch_pin_config ocfg = { .direction = PINWATCH_DIR_OUTPUT };
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N2", &ocfg, &out), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &in), 0);
+	b = board_or_fail(VBOARD);
+	out = pin_or_fail(b, "N2", &ocfg);
+	in = pin_or_fail(b, "N3", NULL);
 	ck_assert_int_eq(pinwatch_sim_wire(b, "N2", "N3"), 0);
 	pinwatch_board_close(b);
 	ck_assert_int_eq(pinwatch_pin_set(out, 1), 0);
@@ -88,14 +88,14 @@ START_TEST(t_pin_close_removes_watch)
 	struct pinwatch_watch_stats st;
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, NULL, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, NULL);
 	pinwatch_pin_close(p);
 	ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), -ENOENT);
 	ck_assert_int_eq(pinwatch_watch_remove(w, id), -ENOENT);
 	/* the line is free again */
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, NULL, &id), 0);
+	p = pin_or_fail(b, "N3", NULL);
+	id = watch_or_fail(w, p, NULL);
 	pinwatch_watcher_free(w);
 	pinwatch_pin_close(p);
 	pinwatch_board_close(b);
@@ -111,15 +111,15 @@ START_TEST(t_stale_ids)
 	pinwatch_watch_id id, id2;
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w2), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, NULL, &id), 0);
+	w = watcher_or_fail();
+	w2 = watcher_or_fail();
+	id = watch_or_fail(w, p, NULL);
 	ck_assert_int_eq(pinwatch_watch_remove(w2, id), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), "No such watch"));
 	ck_assert_int_eq(pinwatch_watch_remove(w, id), 0);
 	ck_assert_int_eq(pinwatch_watch_remove(w, id), -ENOENT);
 	/* the slot is reused, the id is not */
-	ck_assert_int_eq(pinwatch_watch_add(w, p, NULL, &id2), 0);
+	id2 = watch_or_fail(w, p, NULL);
 	ck_assert(id2 != id);
 	ck_assert_int_eq(pinwatch_watch_remove(w, id), -ENOENT);
 	ck_assert_int_eq(pinwatch_watch_remove(w, 0), -ENOENT);

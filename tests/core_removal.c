@@ -48,8 +48,8 @@ START_TEST(t_remove_waits_for_callback)
 	pthread_t t;
 
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&h.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(h.w, p, &cfg, &h.id), 0);
+	h.w = watcher_or_fail();
+	h.id = watch_or_fail(h.w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(h.w), 0);
 	toggle(b, "N3", 1);
 	ck_assert(tu_wait_flag(&h.entered, 10000));
@@ -90,8 +90,11 @@ static void *watcher_freer(void *arg)
 	return NULL;
 }
 
+/* Which call ends the watch from another thread. */
+enum closer { BY_PIN_CLOSE, BY_WATCHER_FREE };
+
 /* pinwatch_pin_close and pinwatch_watcher_free wait the same way. */
-START_TEST(t_close_and_free_wait_for_callback)
+static void close_and_free_wait_for_callback(enum closer by)
 {
 	pinwatch_board *b;
 	struct freer f = { .h = { 0 } };
@@ -99,31 +102,45 @@ START_TEST(t_close_and_free_wait_for_callback)
 	pthread_t t;
 
 	open_board_pin(&b, "N3", &f.p);
-	ck_assert_int_eq(pinwatch_watcher_new(&f.h.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(f.h.w, f.p, &cfg, &f.h.id), 0);
+	f.h.w = watcher_or_fail();
+	f.h.id = watch_or_fail(f.h.w, f.p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(f.h.w), 0);
 	toggle(b, "N3", 1);
 	ck_assert(tu_wait_flag(&f.h.entered, 10000));
-	ck_assert_int_eq(pthread_create(&t, NULL, _i ? watcher_freer : pin_closer, &f), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, by == BY_WATCHER_FREE ? watcher_freer : pin_closer, &f), 0);
 	tu_sleep_ms(50);
 	__atomic_store_n(&f.h.go, 1, __ATOMIC_SEQ_CST);
 	pthread_join(t, NULL);
 	ck_assert_int_eq(f.h.exited_when_remove_returned, 1);
-	if (_i)
+	if (by == BY_WATCHER_FREE)
 		pinwatch_pin_close(f.p);
 	else
 		pinwatch_watcher_free(f.h.w);
 	pinwatch_board_close(b);
 }
+
+START_TEST(t_close_and_free_wait_for_callback_pin_close)
+{
+	close_and_free_wait_for_callback(BY_PIN_CLOSE);
+}
+END_TEST
+
+START_TEST(t_close_and_free_wait_for_callback_watcher_free)
+{
+	close_and_free_wait_for_callback(BY_WATCHER_FREE);
+}
 END_TEST
 
 /* ------------------------------------------- removal from inside callbacks */
+
+/* What a callback does to its own watch. */
+enum self_what { SELF_REMOVE, SELF_PIN_CLOSE, SELF_WATCHER_FREE, SELF_STOP };
 
 struct self {
 	pinwatch_watcher *w;
 	pinwatch_watch_id id;
 	pinwatch_pin *p;
-	int what;         /* 0 remove, 1 pin close, 2 watcher free, 3 stop */
+	enum self_what what;
 	int calls;
 	int ret;
 };
@@ -135,27 +152,27 @@ static void self_cb(const struct pinwatch_event *ev, void *ctx)
 	if (__atomic_fetch_add(&s->calls, 1, __ATOMIC_SEQ_CST))
 		return;   /* only the first call acts; more would be a failure */
 	switch (s->what) {
-	case 0: s->ret = pinwatch_watch_remove(s->w, s->id); break;
-	case 1: pinwatch_pin_close(s->p); break;
-	case 2: pinwatch_watcher_free(s->w); break;
-	case 3: s->ret = pinwatch_watcher_stop(s->w); break;
+	case SELF_REMOVE: s->ret = pinwatch_watch_remove(s->w, s->id); break;
+	case SELF_PIN_CLOSE: pinwatch_pin_close(s->p); break;
+	case SELF_WATCHER_FREE: pinwatch_watcher_free(s->w); break;
+	case SELF_STOP: s->ret = pinwatch_watcher_stop(s->w); break;
 	}
 }
 
 /* From its own callback, caller-driven: remove, pin close, watcher free —
  * no further callback of the batch runs (10 edges were pending). */
-START_TEST(t_release_from_own_callback_dispatch)
+static void release_from_own_callback_dispatch(enum self_what what)
 {
 	int fds0 = tu_count_fds();
 	pinwatch_board *b;
-	struct self s = { .what = _i };
+	struct self s = { .what = what };
 	struct pinwatch_watch_config cfg = { .callback = self_cb, .ctx = &s };
 
 	open_board_pin(&b, "N3", &s.p);
-	ck_assert_int_eq(pinwatch_watcher_new(&s.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(s.w, s.p, &cfg, &s.id), 0);
+	s.w = watcher_or_fail();
+	s.id = watch_or_fail(s.w, s.p, &cfg);
 	toggle(b, "N3", 5);
-	if (_i == 2) {
+	if (what == SELF_WATCHER_FREE) {
 		ck_assert_int_ge(pinwatch_watcher_dispatch(s.w, 0), 1);
 	} else {
 		drain(s.w);
@@ -164,37 +181,54 @@ START_TEST(t_release_from_own_callback_dispatch)
 	}
 	ck_assert_int_eq(s.calls, 1);
 	ck_assert_int_eq(s.ret, 0);
-	if (_i != 1)
+	if (what != SELF_PIN_CLOSE)
 		pinwatch_pin_close(s.p);
-	if (_i != 2)
+	if (what != SELF_WATCHER_FREE)
 		pinwatch_watcher_free(s.w);
 	pinwatch_board_close(b);
 	ck_assert_int_eq(tu_count_fds(), fds0);
+}
+
+START_TEST(t_release_from_own_callback_dispatch_remove)
+{
+	release_from_own_callback_dispatch(SELF_REMOVE);
+}
+END_TEST
+
+START_TEST(t_release_from_own_callback_dispatch_pin_close)
+{
+	release_from_own_callback_dispatch(SELF_PIN_CLOSE);
+}
+END_TEST
+
+START_TEST(t_release_from_own_callback_dispatch_watcher_free)
+{
+	release_from_own_callback_dispatch(SELF_WATCHER_FREE);
 }
 END_TEST
 
 /* The same from the watcher's own worker thread; stop from a callback ends
  * the worker after the callback, and the watcher can be started again. */
-START_TEST(t_release_from_own_callback_worker)
+static void release_from_own_callback_worker(enum self_what what)
 {
 	int fds0 = tu_count_fds(), threads0 = tu_thread_baseline();
 	pinwatch_board *b;
-	struct self s = { .what = _i };
+	struct self s = { .what = what };
 	struct pinwatch_watch_config cfg = { .callback = self_cb, .ctx = &s };
 
 	open_board_pin(&b, "N3", &s.p);
-	ck_assert_int_eq(pinwatch_watcher_new(&s.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(s.w, s.p, &cfg, &s.id), 0);
+	s.w = watcher_or_fail();
+	s.id = watch_or_fail(s.w, s.p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_start(s.w), 0);
 	toggle(b, "N3", 5);
 	ck_assert(tu_wait_flag(&s.calls, 10000));
-	if (_i == 2) {
+	if (what == SELF_WATCHER_FREE) {
 		/* the worker freed its own watcher and leaves by itself */
 		ck_assert_int_eq(tu_threads_settle(threads0), threads0);
 	} else {
 		ck_assert_int_eq(pinwatch_watcher_stop(s.w), 0);
 	}
-	if (_i == 3) {
+	if (what == SELF_STOP) {
 		/* stopped, not removed: start again and the rest arrives */
 		ck_assert_int_eq(pinwatch_watcher_start(s.w), 0);
 		ck_assert(tu_wait_flag(&s.calls, 10000));
@@ -206,13 +240,36 @@ START_TEST(t_release_from_own_callback_worker)
 		ck_assert_int_eq(s.calls, 1);
 	}
 	ck_assert_int_eq(s.ret, 0);
-	if (_i != 1)
+	if (what != SELF_PIN_CLOSE)
 		pinwatch_pin_close(s.p);
-	if (_i != 2)
+	if (what != SELF_WATCHER_FREE)
 		pinwatch_watcher_free(s.w);
 	pinwatch_board_close(b);
 	ck_assert_int_eq(tu_count_fds(), fds0);
 	ck_assert_int_eq(tu_threads_settle(threads0), threads0);
+}
+
+START_TEST(t_release_from_own_callback_worker_remove)
+{
+	release_from_own_callback_worker(SELF_REMOVE);
+}
+END_TEST
+
+START_TEST(t_release_from_own_callback_worker_pin_close)
+{
+	release_from_own_callback_worker(SELF_PIN_CLOSE);
+}
+END_TEST
+
+START_TEST(t_release_from_own_callback_worker_watcher_free)
+{
+	release_from_own_callback_worker(SELF_WATCHER_FREE);
+}
+END_TEST
+
+START_TEST(t_release_from_own_callback_worker_stop)
+{
+	release_from_own_callback_worker(SELF_STOP);
 }
 END_TEST
 
@@ -248,12 +305,12 @@ START_TEST(t_remove_other_in_same_batch)
 	struct pinwatch_watch_config c0 = { .callback = pair_cb0, .ctx = &pr };
 	struct pinwatch_watch_config c1 = { .callback = pair_cb1, .ctx = &pr };
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p0), 0);
-	ck_assert_int_eq(pinwatch_pin_open(b, "N4", NULL, &p1), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&pr.w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(pr.w, p0, &c0, &pr.ids[0]), 0);
-	ck_assert_int_eq(pinwatch_watch_add(pr.w, p1, &c1, &pr.ids[1]), 0);
+	b = board_or_fail(VBOARD);
+	p0 = pin_or_fail(b, "N3", NULL);
+	p1 = pin_or_fail(b, "N4", NULL);
+	pr.w = watcher_or_fail();
+	pr.ids[0] = watch_or_fail(pr.w, p0, &c0);
+	pr.ids[1] = watch_or_fail(pr.w, p1, &c1);
 	toggle(b, "N3", 1);
 	toggle(b, "N4", 1);
 	drain(pr.w);
@@ -285,7 +342,7 @@ START_TEST(t_stop_prompt_idempotent)
 	pinwatch_watcher *w;
 	pthread_t t[4];
 
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	w = watcher_or_fail();
 	ck_assert_int_eq(pinwatch_watcher_stop(w), 0);  /* never started */
 	for (int round = 0; round < 50; round++) {
 		ck_assert_int_eq(pinwatch_watcher_start(w), 0);
@@ -310,16 +367,15 @@ START_TEST(t_free_joins_worker)
 	pinwatch_board *b;
 	pinwatch_pin *p;
 	pinwatch_watcher *w;
-	pinwatch_watch_id id;
 	int hits = 0;
 	struct pinwatch_watch_config cfg = { .callback = count_cb, .ctx = &hits };
 	struct pinwatch_sim_pulse pulse = { .period_ns = 20000 };
 	unsigned gen;
 
 	ck_assert_int_eq(pinwatch_board_open("sim:aria-g25", &b), 0);  /* real time */
-	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	p = pin_or_fail(b, "N3", NULL);
+	w = watcher_or_fail();
+	watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_pulse(b, "N3", &pulse, &gen), 0);
 	int with_generator = tu_count_threads();
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
@@ -343,9 +399,15 @@ Suite *core_removal_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_remove_waits_for_callback);
-	tcase_add_loop_test(tc, t_close_and_free_wait_for_callback, 0, 2);
-	tcase_add_loop_test(tc, t_release_from_own_callback_dispatch, 0, 3);
-	tcase_add_loop_test(tc, t_release_from_own_callback_worker, 0, 4);
+	tcase_add_test(tc, t_close_and_free_wait_for_callback_pin_close);
+	tcase_add_test(tc, t_close_and_free_wait_for_callback_watcher_free);
+	tcase_add_test(tc, t_release_from_own_callback_dispatch_remove);
+	tcase_add_test(tc, t_release_from_own_callback_dispatch_pin_close);
+	tcase_add_test(tc, t_release_from_own_callback_dispatch_watcher_free);
+	tcase_add_test(tc, t_release_from_own_callback_worker_remove);
+	tcase_add_test(tc, t_release_from_own_callback_worker_pin_close);
+	tcase_add_test(tc, t_release_from_own_callback_worker_watcher_free);
+	tcase_add_test(tc, t_release_from_own_callback_worker_stop);
 	tcase_add_test(tc, t_remove_other_in_same_batch);
 	tcase_add_test(tc, t_stop_prompt_idempotent);
 	tcase_add_test(tc, t_free_joins_worker);

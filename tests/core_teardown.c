@@ -64,10 +64,13 @@ static void free_own_watcher(struct gate *g)
 	pinwatch_watcher_free(g->w);
 }
 
-/* pin_close waits for p's callback; meanwhile another thread (_i == 0) or
- * the callback itself (_i == 1) frees the watcher.  Both complete, and
+/* Who frees the watcher while pin_close waits. */
+enum freer { FREED_BY_THREAD, FREED_BY_CALLBACK };
+
+/* pin_close waits for p's callback; meanwhile another thread or
+ * the callback itself frees the watcher.  Both complete, and
  * nothing is left open. */
-START_TEST(t_pin_close_races_watcher_free)
+static void pin_close_races_watcher_free(enum freer by)
 {
 	int fds = tu_count_fds();
 	int threads = tu_thread_baseline();
@@ -76,30 +79,40 @@ START_TEST(t_pin_close_races_watcher_free)
 		pinwatch_board *b;
 		struct gate g = { 0 };
 		struct pinwatch_watch_config cfg = { .callback = gate_cb, .ctx = &g };
-		pinwatch_watch_id id;
 		pthread_t closer, freer;
 
 		open_board_pin(&b, "N3", &g.p);
-		ck_assert_int_eq(pinwatch_watcher_new(&g.w), 0);
-		ck_assert_int_eq(pinwatch_watch_add(g.w, g.p, &cfg, &id), 0);
-		if (_i == 1)
+		g.w = watcher_or_fail();
+		watch_or_fail(g.w, g.p, &cfg);
+		if (by == FREED_BY_CALLBACK)
 			g.inside = free_own_watcher;
 		ck_assert_int_eq(pinwatch_watcher_start(g.w), 0);
 		ck_assert_int_eq(pinwatch_sim_drive(b, "N3", 1), 0);   /* one edge */
 		ck_assert(tu_wait_flag(&g.entered, 10000));
 		ck_assert_int_eq(pthread_create(&closer, NULL, pin_closer, &g), 0);
-		if (_i == 0)
+		if (by == FREED_BY_THREAD)
 			ck_assert_int_eq(pthread_create(&freer, NULL, watcher_freer, &g), 0);
 		tu_sleep_ms(round % 3);   /* vary the interleaving */
 		__atomic_store_n(&g.go, 1, __ATOMIC_SEQ_CST);
 		pthread_join(closer, NULL);
-		if (_i == 0)
+		if (by == FREED_BY_THREAD)
 			pthread_join(freer, NULL);
 		ck_assert_int_eq(g.calls, 1);
 		pinwatch_board_close(b);
 	}
 	ck_assert_int_eq(tu_count_fds(), fds);
 	ck_assert_int_le(tu_threads_settle(threads), threads);
+}
+
+START_TEST(t_pin_close_races_watcher_free_by_thread)
+{
+	pin_close_races_watcher_free(FREED_BY_THREAD);
+}
+END_TEST
+
+START_TEST(t_pin_close_races_watcher_free_by_callback)
+{
+	pin_close_races_watcher_free(FREED_BY_CALLBACK);
 }
 END_TEST
 
@@ -147,14 +160,14 @@ static void ring_run(int n)
 	struct ring_ctx ctx[MAX_RING];
 
 	ck_assert_int_eq(pthread_barrier_init(&r.all_in, NULL, (unsigned)n), 0);
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &r.b), 0);
+	r.b = board_or_fail(VBOARD);
 	for (int k = 0; k < n; k++) {
 		ctx[k] = (struct ring_ctx){ &r, k };
 		struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_RISING,
 						     .callback = ring_cb, .ctx = &ctx[k] };
-		ck_assert_int_eq(pinwatch_pin_open(r.b, names[k], NULL, &r.p[k]), 0);
-		ck_assert_int_eq(pinwatch_watcher_new(&r.w[k]), 0);
-		ck_assert_int_eq(pinwatch_watch_add(r.w[k], r.p[k], &cfg, &r.id[k]), 0);
+		r.p[k] = pin_or_fail(r.b, names[k], NULL);
+		r.w[k] = watcher_or_fail();
+		r.id[k] = watch_or_fail(r.w[k], r.p[k], &cfg);
 	}
 	r.armed = 1;
 	for (int k = 0; k < n; k++)
@@ -255,10 +268,10 @@ static void *stop_thread(void *arg)
 }
 
 /* 16 lines with 100 pending edges each; the worker is held in its first
- * callback while another thread calls stop (_i == 0) or free (_i == 1):
+ * callback while another thread calls stop or free:
  * once released, no further callback starts.  After a stop, what was read
  * but not delivered is still there: a restart delivers all 1600. */
-START_TEST(t_stop_and_free_are_prompt)
+static void stop_and_free_are_prompt(int by_free)
 {
 	static const char *const names[LINES] = { "N3", "N4", "N5", "N6", "N7", "N8", "N9", "N10",
 						  "N11", "N12", "N13", "N14", "N15", "N16", "N17", "N18" };
@@ -269,16 +282,16 @@ START_TEST(t_stop_and_free_are_prompt)
 	struct slow s = { .hold = 1 };
 	struct pinwatch_watch_config cfg = { .callback = slow_cb, .ctx = &s, .event_buffer = 256 };
 
-	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	b = board_or_fail(VBOARD);
+	w = watcher_or_fail();
 	for (int i = 0; i < LINES; i++) {
-		ck_assert_int_eq(pinwatch_pin_open(b, names[i], NULL, &p[i]), 0);
-		ck_assert_int_eq(pinwatch_watch_add(w, p[i], &cfg, &id[i]), 0);
+		p[i] = pin_or_fail(b, names[i], NULL);
+		id[i] = watch_or_fail(w, p[i], &cfg);
 		toggle(b, names[i], EDGES / 2);
 	}
 	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
 	ck_assert(tu_wait_flag(&s.held, 10000));
-	struct stopper stp = { w, &s, _i };
+	struct stopper stp = { w, &s, by_free };
 	pthread_t t;
 	ck_assert_int_eq(pthread_create(&t, NULL, stop_thread, &stp), 0);
 	tu_sleep_ms(200);   /* let the stopper get into stop/free (never asserted) */
@@ -286,12 +299,12 @@ START_TEST(t_stop_and_free_are_prompt)
 	pthread_join(t, NULL);
 	ck_assert_int_eq(s.started_after, 0);
 	ck_assert_int_eq(s.calls, 1);
-	if (_i == 0) {
+	if (!by_free) {
 		/* delivered + still queued == every edge; nothing lost */
 		uint64_t delivered = 0, queued = 0, lost = 0;
 		struct pinwatch_watch_stats st;
 		for (int i = 0; i < LINES; i++) {
-			ck_assert_int_eq(pinwatch_watch_stats(w, id[i], &st), 0);
+			st = stats_or_fail(w, id[i]);
 			delivered += st.delivered;
 			queued += st.queued;
 			lost += st.lost;
@@ -307,7 +320,7 @@ START_TEST(t_stop_and_free_are_prompt)
 		ck_assert_int_eq(s.calls, LINES * EDGES);
 		delivered = 0;
 		for (int i = 0; i < LINES; i++) {
-			ck_assert_int_eq(pinwatch_watch_stats(w, id[i], &st), 0);
+			st = stats_or_fail(w, id[i]);
 			delivered += st.delivered;
 			ck_assert_uint_eq(st.queued, 0);
 			ck_assert_uint_eq(st.lost, 0);
@@ -319,6 +332,17 @@ START_TEST(t_stop_and_free_are_prompt)
 	for (int i = 0; i < LINES; i++)
 		pinwatch_pin_close(p[i]);
 	pinwatch_board_close(b);
+}
+
+START_TEST(t_stop_and_free_are_prompt_stop)
+{
+	stop_and_free_are_prompt(0);
+}
+END_TEST
+
+START_TEST(t_stop_and_free_are_prompt_free)
+{
+	stop_and_free_are_prompt(1);
 }
 END_TEST
 
@@ -333,13 +357,12 @@ static void record_cb(const struct pinwatch_event *ev, void *ctx)
 		last->seqno++;
 }
 
-/* Every read fails with EINTR (_i 0, 1) or EAGAIN (_i 2, 3), for a callback
- * watch (even _i) and a counters-only one (odd): within a bounded number of
+/* Every read fails with EINTR or EAGAIN, for a callback watch
+ * and a counters-only one: within a bounded number of
  * dispatches the watch has its error, the callback one exactly one error
  * event, and the watcher's descriptor is no longer ready (no spin). */
-START_TEST(t_persistent_transient_error_disables)
+static void persistent_transient_error_disables(int eintr, int callback)
 {
-	int eintr = _i < 2, callback = !(_i % 2);
 	int want = eintr ? -EINTR : -EAGAIN;
 	pinwatch_board *b;
 	pinwatch_pin *p;
@@ -360,8 +383,8 @@ START_TEST(t_persistent_transient_error_disables)
 		f.error = EAGAIN;
 	}
 	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	w = watcher_or_fail();
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
 	toggle(b, "N3", 1);
 	struct pinwatch_watch_stats st = { 0 };
@@ -369,7 +392,7 @@ START_TEST(t_persistent_transient_error_disables)
 	while (dispatches < 1000) {
 		ck_assert_int_ge(pinwatch_watcher_dispatch(w, 0), 0);
 		dispatches++;
-		ck_assert_int_eq(pinwatch_watch_stats(w, id, &st), 0);
+		st = stats_or_fail(w, id);
 		if (st.error)
 			break;
 	}
@@ -389,28 +412,45 @@ START_TEST(t_persistent_transient_error_disables)
 	pinwatch_pin_close(p);
 	pinwatch_board_close(b);
 }
+
+START_TEST(t_persistent_transient_error_disables_eintr_callback)
+{
+	persistent_transient_error_disables(1, 1);
+}
+END_TEST
+
+START_TEST(t_persistent_transient_error_disables_eintr_counters)
+{
+	persistent_transient_error_disables(1, 0);
+}
+END_TEST
+
+START_TEST(t_persistent_transient_error_disables_eagain_callback)
+{
+	persistent_transient_error_disables(0, 1);
+}
+END_TEST
+
+START_TEST(t_persistent_transient_error_disables_eagain_counters)
+{
+	persistent_transient_error_disables(0, 0);
+}
 END_TEST
 
 /* Timeouts below -1 are not "forever": refused, never a wait. */
 START_TEST(t_bad_timeouts_refused)
 {
-	pinwatch_board *b;
-	pinwatch_pin *p;
-	pinwatch_watcher *w;
+	pinwatch_pin *p = fx.pin;
+	pinwatch_watcher *w = fx.watcher;
 	pinwatch_watch_id id;
 	struct pinwatch_watch_config cfg = { .queue_size = 4 };
 	struct pinwatch_event ev[2];
 
-	open_board_pin(&b, "N3", &p);
-	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
-	ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), 0);
+	id = watch_or_fail(w, p, &cfg);
 	ck_assert_int_eq(pinwatch_watcher_dispatch(w, -2), -EINVAL);
 	ck_assert_ptr_ne(strstr(pinwatch_last_error(), "timeout -2 ms"), NULL);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 2, -5), -EINVAL);
 	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 2, INT32_MIN), -EINVAL);
-	pinwatch_watcher_free(w);
-	pinwatch_pin_close(p);
-	pinwatch_board_close(b);
 }
 END_TEST
 
@@ -425,13 +465,13 @@ static void *pulse_waiter(void *arg)
 
 /* A pulse_wait(-1) on a generator another thread stops ends (-ENOENT):
  * its end can no longer come. */
-START_TEST(t_pulse_wait_ends_on_stop)
+static void pulse_wait_ends_on_stop(const char *spec)
 {
 	struct waiter wt = { .ret = 99 };
 	struct pinwatch_sim_pulse slow = { .period_ns = 1000000000, .count = 100 };
 	pthread_t t;
 
-	ck_assert_int_eq(pinwatch_board_open(_i ? VBOARD : "sim:aria-g25", &wt.b), 0);
+	wt.b = board_or_fail(spec);
 	ck_assert_int_eq(pinwatch_sim_pulse(wt.b, "N3", &slow, &wt.gen), 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, pulse_waiter, &wt), 0);
 	tu_sleep_ms(50);   /* let it wait (never asserted) */
@@ -439,6 +479,17 @@ START_TEST(t_pulse_wait_ends_on_stop)
 	pthread_join(t, NULL);
 	ck_assert_int_eq(wt.ret, -ENOENT);
 	pinwatch_board_close(wt.b);
+}
+
+START_TEST(t_pulse_wait_ends_on_stop_real_clock)
+{
+	pulse_wait_ends_on_stop("sim:aria-g25");
+}
+END_TEST
+
+START_TEST(t_pulse_wait_ends_on_stop_virtual_clock)
+{
+	pulse_wait_ends_on_stop(VBOARD);
 }
 END_TEST
 
@@ -448,13 +499,23 @@ Suite *core_teardown_suite(void)
 	TCase *tc = tcase_create("teardown");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, t_pin_close_races_watcher_free, 0, 2);
+	tcase_add_test(tc, t_pin_close_races_watcher_free_by_thread);
+	tcase_add_test(tc, t_pin_close_races_watcher_free_by_callback);
 	tcase_add_test(tc, t_remove_cycle_two_watchers);
 	tcase_add_test(tc, t_remove_cycle_three_watchers);
-	tcase_add_loop_test(tc, t_stop_and_free_are_prompt, 0, 2);
-	tcase_add_loop_test(tc, t_persistent_transient_error_disables, 0, 4);
-	tcase_add_test(tc, t_bad_timeouts_refused);
-	tcase_add_loop_test(tc, t_pulse_wait_ends_on_stop, 0, 2);
+	tcase_add_test(tc, t_stop_and_free_are_prompt_stop);
+	tcase_add_test(tc, t_stop_and_free_are_prompt_free);
+	tcase_add_test(tc, t_persistent_transient_error_disables_eintr_callback);
+	tcase_add_test(tc, t_persistent_transient_error_disables_eintr_counters);
+	tcase_add_test(tc, t_persistent_transient_error_disables_eagain_callback);
+	tcase_add_test(tc, t_persistent_transient_error_disables_eagain_counters);
+	tcase_add_test(tc, t_pulse_wait_ends_on_stop_real_clock);
+	tcase_add_test(tc, t_pulse_wait_ends_on_stop_virtual_clock);
 	suite_add_tcase(s, tc);
+	TCase *one = tcase_create("teardown, one pin");
+	tcase_add_checked_fixture(one, one_pin_setup, one_pin_teardown);
+	tcase_set_timeout(one, 60);
+	tcase_add_test(one, t_bad_timeouts_refused);
+	suite_add_tcase(s, one);
 	return s;
 }

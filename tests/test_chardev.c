@@ -62,7 +62,7 @@ static const char *base(const char *path)
 
 /* ---------------------------------------------------------- discovery */
 
-START_TEST(scan_sorts_by_number)
+START_TEST(t_scan_sorts_by_number)
 {
 	static const char *const names[] = {
 		"gpiochip10", "gpiochip2", "gpiochip0", "gpiochip1",
@@ -87,7 +87,7 @@ START_TEST(scan_sorts_by_number)
 }
 END_TEST
 
-START_TEST(scan_empty_and_missing)
+START_TEST(t_scan_empty_and_missing)
 {
 	char **paths = (char **)1;
 	size_t n = 99;
@@ -104,7 +104,7 @@ END_TEST
 
 /* ------------------------------------------------------ spec argument */
 
-START_TEST(arg_forms)
+START_TEST(t_arg_forms)
 {
 	char *d, *c;
 	char path[PATH_MAX + 32];
@@ -128,7 +128,7 @@ START_TEST(arg_forms)
 }
 END_TEST
 
-START_TEST(arg_bad_name)
+START_TEST(t_arg_bad_name)
 {
 	static const char *const bad[] = { "foo", "gpiochip", "gpiochipA", "dev/gpiochip0", "0" };
 	pinwatch_board *b = (pinwatch_board *)1;
@@ -144,7 +144,7 @@ START_TEST(arg_bad_name)
 }
 END_TEST
 
-START_TEST(arg_missing_chip_lists_present)
+START_TEST(t_arg_missing_chip_lists_present)
 {
 	pinwatch_board *b = NULL;
 	char spec[PATH_MAX + 32], want[PATH_MAX + 64];
@@ -159,7 +159,7 @@ START_TEST(arg_missing_chip_lists_present)
 }
 END_TEST
 
-START_TEST(arg_bare_name_is_in_dev)
+START_TEST(t_arg_bare_name_is_in_dev)
 {
 	pinwatch_board *b = NULL;
 
@@ -173,7 +173,7 @@ END_TEST
 
 /* ------------------------------------------------------ clean failures */
 
-START_TEST(empty_dir_names_the_alternatives)
+START_TEST(t_empty_dir_names_the_alternatives)
 {
 	pinwatch_board *b = NULL;
 	char spec[PATH_MAX + 16];
@@ -187,7 +187,7 @@ START_TEST(empty_dir_names_the_alternatives)
 }
 END_TEST
 
-START_TEST(fake_nodes_fail_cleanly)
+START_TEST(t_fake_nodes_fail_cleanly)
 {
 	pinwatch_board *b = NULL;
 	char spec[PATH_MAX + 64], want[PATH_MAX + 64];
@@ -261,7 +261,7 @@ static const struct {
 	{ "ptmx", "(character device 5:2 of subsystem 'tty')", S_IFCHR, 5, 2 },
 };
 
-START_TEST(non_gpio_nodes_never_opened)
+START_TEST(t_non_gpio_nodes_never_opened)
 {
 	char path[PATH_MAX + 64], spec[PATH_MAX + 128], want[PATH_MAX + 128];
 	pinwatch_board *b = NULL;
@@ -303,7 +303,7 @@ START_TEST(non_gpio_nodes_never_opened)
 }
 END_TEST
 
-START_TEST(dev_null_refused)
+START_TEST(t_dev_null_refused)
 {
 	pinwatch_board *b = NULL;
 
@@ -320,26 +320,26 @@ Suite *chardev_suite(void)
 	TCase *tc = tcase_create("discovery");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, scan_sorts_by_number);
-	tcase_add_test(tc, scan_empty_and_missing);
+	tcase_add_test(tc, t_scan_sorts_by_number);
+	tcase_add_test(tc, t_scan_empty_and_missing);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("spec");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, arg_forms);
-	tcase_add_test(tc, arg_bad_name);
-	tcase_add_test(tc, arg_missing_chip_lists_present);
-	tcase_add_test(tc, arg_bare_name_is_in_dev);
+	tcase_add_test(tc, t_arg_forms);
+	tcase_add_test(tc, t_arg_bad_name);
+	tcase_add_test(tc, t_arg_missing_chip_lists_present);
+	tcase_add_test(tc, t_arg_bare_name_is_in_dev);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, empty_dir_names_the_alternatives);
-	tcase_add_test(tc, fake_nodes_fail_cleanly);
+	tcase_add_test(tc, t_empty_dir_names_the_alternatives);
+	tcase_add_test(tc, t_fake_nodes_fail_cleanly);
 	/* The permission messages need a real gpiochip since nothing but a
 	 * gpiochip is ever opened: chardev_kernel.c t_permission_denied. */
-	tcase_add_loop_test(tc, non_gpio_nodes_never_opened, 0, (int)PW_ARRAY_SIZE(not_gpio));
-	tcase_add_test(tc, dev_null_refused);
+	tcase_add_loop_test(tc, t_non_gpio_nodes_never_opened, 0, (int)PW_ARRAY_SIZE(not_gpio));
+	tcase_add_test(tc, t_dev_null_refused);
 	tcase_set_timeout(tc, 30);   /* a FIFO that blocks fails, never hangs */
 	suite_add_tcase(s, tc);
 	return s;

@@ -26,57 +26,14 @@
 #include "backend.h"
 #include "counter.h"
 #include "pinwatch.h"
+#include "fake_tree.h"
 #include "testutil.h"
-
-static char base_dir[128];
-static char root[256];   /* this test's fake "/" */
 
 /* ------------------------------------------------------------ fake trees */
 
-static void put(const char *rel, const char *text)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
-
-static const char *get(const char *rel)
-{
-	static char buf[128];
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "(missing)";
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-static void mkdir_p(const char *rel)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	mkdir(path, 0755);
-}
-
 static void fake_root(void)
 {
-	snprintf(root, sizeof(root), "%s/tXXXXXX", base_dir);
-	ck_assert(mkdtemp(root) != NULL);
+	new_root();
 	mkdir_p("sys/bus/counter/devices");
 	mkdir_p("dev");
 }
@@ -95,12 +52,12 @@ static void fake_counter(unsigned n, const char *name, unsigned ncounts)
 	ck_assert_int_eq(symlink(target, link), 0);
 	snprintf(rel, sizeof(rel), "sys/bus/counter/devices/counter%u/name", n);
 	snprintf(text, sizeof(text), "%s\n", name);
-	put(rel, text);
+	put(rel, text, 0644);
 	for (unsigned c = 0; c < ncounts; c++) {
 		char d[96];
 		snprintf(d, sizeof(d), "sys/bus/counter/devices/counter%u/count%u", n, c);
 		mkdir_p(d);
-#define ATTR(file, val) do { snprintf(rel, sizeof(rel), "%s/" file, d); put(rel, val); } while (0)
+#define ATTR(file, val) do { snprintf(rel, sizeof(rel), "%s/" file, d); put(rel, val, 0644); } while (0)
 		ATTR("count", "0\n");
 		ATTR("name", "Channel 0 Count\n");
 		ATTR("function", "increase\n");
@@ -115,18 +72,7 @@ static void set_count(unsigned long long v)
 {
 	char text[32];
 	snprintf(text, sizeof(text), "%llu\n", v);
-	put("sys/bus/counter/devices/counter0/count0/count", text);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-static void rm_tree(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	put("sys/bus/counter/devices/counter0/count0/count", text, 0644);
 }
 
 static pinwatch_board *open_board(const char *extra)
@@ -198,7 +144,7 @@ static void rig_close(struct rig *r)
 
 /* ----------------------------------------------------------- arithmetic */
 
-START_TEST(step_forward_wrap_reset)
+START_TEST(t_step_forward_wrap_reset)
 {
 	const uint64_t m32 = UINT64_C(1) << 32;
 	uint64_t d;
@@ -238,7 +184,7 @@ START_TEST(step_forward_wrap_reset)
 }
 END_TEST
 
-START_TEST(fold_sign_extended_count)
+START_TEST(t_fold_sign_extended_count)
 {
 	const uint64_t m32 = UINT64_C(1) << 32;
 	uint64_t d;
@@ -252,7 +198,7 @@ START_TEST(fold_sign_extended_count)
 }
 END_TEST
 
-START_TEST(parse_counts)
+START_TEST(t_parse_counts)
 {
 	uint64_t v;
 	ck_assert_int_eq(pw_counter_parse_u64("123\n", &v), 0);
@@ -268,7 +214,7 @@ END_TEST
 
 /* ----------------------------------------------------------- banks/lines */
 
-START_TEST(devices_sorted_and_named)
+START_TEST(t_devices_sorted_and_named)
 {
 	fake_root();
 	fake_counter(10, "pump", 2);
@@ -330,7 +276,7 @@ static const char *const bad_specs[] = {
 	"counter,board=aria-g25",
 };
 
-START_TEST(bad_specs_rejected)
+START_TEST(t_bad_specs_rejected)
 {
 	pinwatch_board *b = NULL;
 	int ret = pinwatch_board_open(bad_specs[_i], &b);
@@ -341,7 +287,7 @@ START_TEST(bad_specs_rejected)
 }
 END_TEST
 
-START_TEST(no_counter_subsystem)
+START_TEST(t_no_counter_subsystem)
 {
 	fake_root();
 	char spec[512];
@@ -354,7 +300,7 @@ END_TEST
 
 /* ----------------------------------------------------- unsupported ops */
 
-START_TEST(unsupported_ops_refused)
+START_TEST(t_unsupported_ops_refused)
 {
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
@@ -404,7 +350,7 @@ START_TEST(unsupported_ops_refused)
 }
 END_TEST
 
-START_TEST(count_functions_refused)
+START_TEST(t_count_functions_refused)
 {
 	static const struct { const char *file, *text, *want; } cases[] = {
 		{ "function", "quadrature x4\n", "function 'quadrature x4'" },
@@ -415,7 +361,7 @@ START_TEST(count_functions_refused)
 	fake_counter(0, "meter-n3", 1);
 	char rel[128];
 	snprintf(rel, sizeof(rel), "sys/bus/counter/devices/counter0/count0/%s", cases[_i].file);
-	put(rel, cases[_i].text);
+	put(rel, cases[_i].text, 0644);
 	pinwatch_board *b = open_board("");
 	pinwatch_pin *p;
 	pinwatch_watcher *w;
@@ -433,7 +379,7 @@ END_TEST
 
 /* ------------------------------------------------------------- counting */
 
-START_TEST(counts_exactly_and_enables)
+START_TEST(t_counts_exactly_and_enables)
 {
 	struct rig r;
 	struct pinwatch_watch_stats st;
@@ -469,7 +415,7 @@ END_TEST
 
 /* The idle watchdog on a kernel count: a count that does not move is quiet
  * (the core's timer, re-armed by every step of the count). */
-START_TEST(idle_on_a_quiet_count)
+START_TEST(t_idle_on_a_quiet_count)
 {
 	struct rig r;
 	struct pinwatch_watch_stats st;
@@ -498,7 +444,7 @@ START_TEST(idle_on_a_quiet_count)
 }
 END_TEST
 
-START_TEST(counts_from_where_it_starts)
+START_TEST(t_counts_from_where_it_starts)
 {
 	/* a count already running: the watch counts from its own start */
 	struct rig r;
@@ -507,7 +453,7 @@ START_TEST(counts_from_where_it_starts)
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
 	set_count(1234);
-	put("sys/bus/counter/devices/counter0/count0/enable", "1\n");
+	put("sys/bus/counter/devices/counter0/count0/enable", "1\n", 0644);
 	r.b = open_board("");
 	ck_assert_int_eq(pinwatch_pin_open(r.b, "meter-n3", NULL, &r.p), 0);
 	ck_assert_int_eq(pinwatch_watcher_new(&r.w), 0);
@@ -525,7 +471,7 @@ START_TEST(counts_from_where_it_starts)
 }
 END_TEST
 
-START_TEST(wrap_counted_through)
+START_TEST(t_wrap_counted_through)
 {
 	struct rig r;
 	struct pinwatch_watch_stats st;
@@ -557,14 +503,14 @@ START_TEST(wrap_counted_through)
 }
 END_TEST
 
-START_TEST(ceiling_sets_the_modulus)
+START_TEST(t_ceiling_sets_the_modulus)
 {
 	struct rig r;
 	struct pinwatch_watch_stats st;
 
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
-	put("sys/bus/counter/devices/counter0/count0/ceiling", "9999\n");
+	put("sys/bus/counter/devices/counter0/count0/ceiling", "9999\n", 0644);
 	set_count(9990);
 	r.b = open_board("");
 	ck_assert_int_eq(pinwatch_pin_open(r.b, "meter-n3", NULL, &r.p), 0);
@@ -593,7 +539,7 @@ static void on_event(const struct pinwatch_event *ev, void *ctx)
 	}
 }
 
-START_TEST(reset_reported)
+START_TEST(t_reset_reported)
 {
 	struct rig r;
 	struct pinwatch_watch_stats st;
@@ -636,7 +582,7 @@ START_TEST(reset_reported)
 }
 END_TEST
 
-START_TEST(jump_beyond_the_rate_reported)
+START_TEST(t_jump_beyond_the_rate_reported)
 {
 	/* past 2^31 a reset to 0 looks like a wrap by half the range: the rate
 	 * bound tells them apart (the ARM rig's interrupt-cnt case) */
@@ -684,7 +630,7 @@ END_TEST
 
 /* --------------------------------------------------------- the ops alone */
 
-START_TEST(per_event_needs_the_chardev)
+START_TEST(t_per_event_needs_the_chardev)
 {
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
@@ -704,7 +650,7 @@ START_TEST(per_event_needs_the_chardev)
 	ck_assert_int_eq(pw_backend_counter.edges_enable(line, &ec, &fd), -EOPNOTSUPP);
 	ck_assert_int_eq(fd, -1);
 	/* a regular file is not the counter character device */
-	put("dev/counter0", "");
+	put("dev/counter0", "", 0644);
 	ck_assert_int_eq(pw_backend_counter.edges_enable(line, &ec, &fd), -EOPNOTSUPP);
 	ck_assert_int_eq(fd, -1);
 	ck_assert_str_eq(get("sys/bus/counter/devices/counter0/count0/enable"), "0");
@@ -743,7 +689,7 @@ START_TEST(per_event_needs_the_chardev)
 }
 END_TEST
 
-START_TEST(descriptors_cloexec_and_not_leaked)
+START_TEST(t_descriptors_cloexec_and_not_leaked)
 {
 	fake_root();
 	fake_counter(0, "meter-n3", 1);
@@ -777,30 +723,30 @@ static Suite *counter_suite(void)
 {
 	Suite *s = suite_create("counter");
 	TCase *tc = tcase_create("arithmetic");
-	tcase_add_test(tc, step_forward_wrap_reset);
-	tcase_add_test(tc, fold_sign_extended_count);
-	tcase_add_test(tc, parse_counts);
+	tcase_add_test(tc, t_step_forward_wrap_reset);
+	tcase_add_test(tc, t_fold_sign_extended_count);
+	tcase_add_test(tc, t_parse_counts);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("devices");
-	tcase_add_test(tc, devices_sorted_and_named);
-	tcase_add_loop_test(tc, bad_specs_rejected, 0, (int)PW_ARRAY_SIZE(bad_specs));
-	tcase_add_test(tc, no_counter_subsystem);
-	tcase_add_test(tc, unsupported_ops_refused);
-	tcase_add_loop_test(tc, count_functions_refused, 0, 3);
+	tcase_add_test(tc, t_devices_sorted_and_named);
+	tcase_add_loop_test(tc, t_bad_specs_rejected, 0, (int)PW_ARRAY_SIZE(bad_specs));
+	tcase_add_test(tc, t_no_counter_subsystem);
+	tcase_add_test(tc, t_unsupported_ops_refused);
+	tcase_add_loop_test(tc, t_count_functions_refused, 0, 3);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("counting");
 	tcase_set_timeout(tc, 60);   /* a loaded machine; nothing here is timed */
-	tcase_add_test(tc, counts_exactly_and_enables);
-	tcase_add_test(tc, counts_from_where_it_starts);
-	tcase_add_test(tc, idle_on_a_quiet_count);
-	tcase_add_test(tc, wrap_counted_through);
-	tcase_add_test(tc, ceiling_sets_the_modulus);
-	tcase_add_test(tc, reset_reported);
-	tcase_add_test(tc, jump_beyond_the_rate_reported);
-	tcase_add_test(tc, per_event_needs_the_chardev);
-	tcase_add_test(tc, descriptors_cloexec_and_not_leaked);
+	tcase_add_test(tc, t_counts_exactly_and_enables);
+	tcase_add_test(tc, t_counts_from_where_it_starts);
+	tcase_add_test(tc, t_idle_on_a_quiet_count);
+	tcase_add_test(tc, t_wrap_counted_through);
+	tcase_add_test(tc, t_ceiling_sets_the_modulus);
+	tcase_add_test(tc, t_reset_reported);
+	tcase_add_test(tc, t_jump_beyond_the_rate_reported);
+	tcase_add_test(tc, t_per_event_needs_the_chardev);
+	tcase_add_test(tc, t_descriptors_cloexec_and_not_leaked);
 	suite_add_tcase(s, tc);
 	return s;
 }

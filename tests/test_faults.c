@@ -13,8 +13,7 @@
  *    no longer wakes for it;
  *  - a transient read error (EINTR, EAGAIN) is retried; one that never ends
  *    is reported after a bounded number of reads (the contract of
- *    core/watcher.c, DESIGN.md "Teardown": built as test-faults-pending until
- *    that contract is merged, see below);
+ *    core/dispatch.c, docs/guarantees.md);
  *  - bounded work: counted in dispatch calls, never timed;
  *  - descriptors and threads are back at their baseline after close.
  */
@@ -413,12 +412,11 @@ static void run_case(int idx)
 	ck_assert_int_le(tu_threads_settle(base_threads), base_threads);
 }
 
-/* The matrix is indexed densely; the pending build maps its own indices to
- * the pending cases. */
+/* The loop test's index _i runs over the cases the matrix has. */
 static int case_list[MATRIX];
 static int num_cases;
 
-START_TEST(test_fault_case)
+START_TEST(t_fault_case)
 {
 	run_case(case_list[_i]);
 }
@@ -428,7 +426,7 @@ END_TEST
 
 /* A read fault that the core handled (as an error event) leaves no detail
  * behind for a later, unrelated error of another call. */
-START_TEST(test_stale_detail_after_read_fault)
+START_TEST(t_stale_detail_after_read_fault)
 {
 	pinwatch_board *b = NULL;
 	pinwatch_pin *p = NULL;
@@ -460,7 +458,7 @@ END_TEST
 
 /* The same with a watcher that cannot get a descriptor: the message is
  * about epoll_create1, not about the earlier fault. */
-START_TEST(test_stale_detail_watcher_new_emfile)
+START_TEST(t_stale_detail_watcher_new_emfile)
 {
 	pinwatch_board *b = NULL;
 	pinwatch_pin *p = NULL;
@@ -522,7 +520,7 @@ static void put_file(const char *dir, const char *rel, const char *text)
  * line without its direction file; a line not exported at all) leaves no
  * detail for the thread's next error (backends/sysfs.c:177-181 at
  * d39f0b0).  pw_fail() is the core's own framing, called as the core does. */
-START_TEST(test_stale_detail_after_sysfs_line_info)
+START_TEST(t_stale_detail_after_sysfs_line_info)
 {
 	char root[256], path[300], spec[300];
 	pinwatch_board *b = NULL;
@@ -571,12 +569,12 @@ int main(void)
 	printf("fault matrix: %zu ops x %zu errnos x %zu nth x %d modes = %zu cases\n",
 	       N_OPS, N_ERRS, N_NTHS, (int)NUM_MODES, (size_t)MATRIX);
 	tcase_set_timeout(tc, 30);
-	tcase_add_loop_test(tc, test_fault_case, 0, num_cases);
+	tcase_add_loop_test(tc, t_fault_case, 0, num_cases);
 	suite_add_tcase(s, tc);
 	TCase *stale = tcase_create("stale detail");
-	tcase_add_test(stale, test_stale_detail_after_read_fault);
-	tcase_add_test(stale, test_stale_detail_watcher_new_emfile);
-	tcase_add_test(stale, test_stale_detail_after_sysfs_line_info);
+	tcase_add_test(stale, t_stale_detail_after_read_fault);
+	tcase_add_test(stale, t_stale_detail_watcher_new_emfile);
+	tcase_add_test(stale, t_stale_detail_after_sysfs_line_info);
 	suite_add_tcase(s, stale);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -33,77 +33,16 @@
 #include "backend.h"
 #include "pinwatch.h"
 #include "sysfs.h"
+#include "fake_tree.h"
 #include "testutil.h"
 
-static char base_dir[128];        /* made in main(), removed after the run */
-static char root[256];            /* this test's fake /sys/class/gpio */
-
 /* ------------------------------------------------------------ fake trees */
-
-static void put(const char *rel, const char *text, mode_t mode)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	fchmod(fd, mode);
-	close(fd);
-}
-
-/* The contents of a file of the tree, without the newline ("" if none). */
-static const char *get(const char *rel)
-{
-	static char buf[256];
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	buf[0] = '\0';
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "(missing)";
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-static int exists(const char *rel)
-{
-	char path[PATH_MAX];
-	struct stat sb;
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	return lstat(path, &sb) == 0;
-}
-
-static void mkdir_p(const char *rel)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	for (char *p = path + strlen(root) + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	mkdir(path, 0755);
-}
-
-static void link_to(const char *rel, const char *target)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	ck_assert_msg(symlink(target, path) == 0, "symlink %s: %s", path, strerror(errno));
-}
 
 /* A fresh root with export and unexport, writable by anyone (the
  * permission test runs its board as nobody). */
 static void fake_root(void)
 {
-	snprintf(root, sizeof(root), "%s/tXXXXXX", base_dir);
-	ck_assert(mkdtemp(root) != NULL);
+	new_root();
 	chmod(root, 0755);
 	put("export", "", 0666);
 	put("unexport", "", 0666);
@@ -181,16 +120,6 @@ static int line_dir(const char *name, const char *devlink, mode_t mode)
 			return -1;
 	}
 	return rename(tmp, fin);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void rm_tree(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ----------------------------------------------------------- fake kernel */
@@ -403,7 +332,7 @@ static const char *why(int err)
 
 /* ------------------------------------------------------------ the tests */
 
-START_TEST(chips_sorted_and_named)
+START_TEST(t_chips_sorted_and_named)
 {
 	fake_root();
 	fake_aria();
@@ -462,7 +391,7 @@ static const struct {
 	{ "gpiochip32/ngpio", NULL, -ENOENT, "gpiochip32/ngpio" },  /* missing */
 };
 
-START_TEST(chips_bad_contents)
+START_TEST(t_chips_bad_contents)
 {
 	fake_root();
 	fake_chip(0, "pioA", 32, NULL);
@@ -481,7 +410,7 @@ START_TEST(chips_bad_contents)
 }
 END_TEST
 
-START_TEST(chips_base_overflow)
+START_TEST(t_chips_base_overflow)
 {
 	fake_root();
 	fake_chip(2147483600, "big", 100, NULL);
@@ -490,7 +419,7 @@ START_TEST(chips_base_overflow)
 }
 END_TEST
 
-START_TEST(root_checks)
+START_TEST(t_root_checks)
 {
 	pinwatch_board *b;
 	fake_root();
@@ -521,7 +450,7 @@ START_TEST(root_checks)
 }
 END_TEST
 
-START_TEST(export_unexport_bookkeeping)
+START_TEST(t_export_unexport_bookkeeping)
 {
 	fake_root();
 	fake_aria();
@@ -581,7 +510,7 @@ START_TEST(export_unexport_bookkeeping)
 }
 END_TEST
 
-START_TEST(output_glitch_free)
+START_TEST(t_output_glitch_free)
 {
 	fake_root();
 	fake_aria();
@@ -638,7 +567,7 @@ START_TEST(output_glitch_free)
 }
 END_TEST
 
-START_TEST(exported_by_someone_else)
+START_TEST(t_exported_by_someone_else)
 {
 	fake_root();
 	fake_aria();
@@ -672,7 +601,7 @@ START_TEST(exported_by_someone_else)
 }
 END_TEST
 
-START_TEST(named_directory_discovery)
+START_TEST(t_named_directory_discovery)
 {
 	pw_sysfs_force_walk = _i;   /* with openat2, and with the component walk (qemu-user has no openat2) */
 	fake_root();
@@ -723,7 +652,7 @@ START_TEST(named_directory_discovery)
 }
 END_TEST
 
-START_TEST(named_exported_by_someone_else)
+START_TEST(t_named_exported_by_someone_else)
 {
 	fake_root();
 	fake_aria();
@@ -754,7 +683,7 @@ START_TEST(named_exported_by_someone_else)
 }
 END_TEST
 
-START_TEST(directory_never_appears)
+START_TEST(t_directory_never_appears)
 {
 	fake_root();
 	fake_aria();
@@ -818,7 +747,7 @@ static int as_nobody(const char *opts, char *msg, size_t len)
 	return WEXITSTATUS(status);
 }
 
-START_TEST(permission_retry_gives_up)
+START_TEST(t_permission_retry_gives_up)
 {
 	char msg[512];
 	fake_root();
@@ -837,7 +766,7 @@ START_TEST(permission_retry_gives_up)
 }
 END_TEST
 
-START_TEST(permission_retry_succeeds)
+START_TEST(t_permission_retry_succeeds)
 {
 	char msg[512];
 	fake_root();
@@ -853,7 +782,7 @@ START_TEST(permission_retry_succeeds)
 }
 END_TEST
 
-START_TEST(export_denied)
+START_TEST(t_export_denied)
 {
 	char msg[512];
 	fake_root();
@@ -867,7 +796,7 @@ START_TEST(export_denied)
 }
 END_TEST
 
-START_TEST(out_of_range_rejected)
+START_TEST(t_out_of_range_rejected)
 {
 	fake_root();
 	fake_aria();
@@ -900,7 +829,7 @@ START_TEST(out_of_range_rejected)
 }
 END_TEST
 
-START_TEST(bias_and_drive_refused)
+START_TEST(t_bias_and_drive_refused)
 {
 	fake_root();
 	fake_aria();
@@ -936,7 +865,7 @@ START_TEST(bias_and_drive_refused)
 }
 END_TEST
 
-START_TEST(edges_through_the_ops)
+START_TEST(t_edges_through_the_ops)
 {
 	fake_root();
 	fake_aria();
@@ -1016,7 +945,7 @@ START_TEST(edges_through_the_ops)
 }
 END_TEST
 
-START_TEST(edges_of_someone_elses_line)
+START_TEST(t_edges_of_someone_elses_line)
 {
 	fake_root();
 	fake_aria();
@@ -1043,7 +972,7 @@ END_TEST
 
 /* Regular files cannot be watched with epoll: the failure must be clean
  * (message, edge setting undone, no descriptor left). */
-START_TEST(watch_add_on_fake_tree_fails_cleanly)
+START_TEST(t_watch_add_on_fake_tree_fails_cleanly)
 {
 	fake_root();
 	fake_aria();
@@ -1068,7 +997,7 @@ START_TEST(watch_add_on_fake_tree_fails_cleanly)
 }
 END_TEST
 
-START_TEST(no_descriptor_leaks)
+START_TEST(t_no_descriptor_leaks)
 {
 	fake_root();
 	fake_aria();
@@ -1161,7 +1090,7 @@ static void assert_precious(void)
 	ck_assert_str_eq(outside_get("precious"), "precious\n");
 }
 
-START_TEST(hostile_symlinked_attributes)
+START_TEST(t_hostile_symlinked_attributes)
 {
 	pinwatch_board *b;
 	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
@@ -1212,7 +1141,7 @@ START_TEST(hostile_symlinked_attributes)
 }
 END_TEST
 
-START_TEST(hostile_symlinked_directories)
+START_TEST(t_hostile_symlinked_directories)
 {
 	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
 	pinwatch_pin *p = NULL;
@@ -1261,7 +1190,7 @@ START_TEST(hostile_symlinked_directories)
 }
 END_TEST
 
-START_TEST(hostile_excerpt_only)
+START_TEST(t_hostile_excerpt_only)
 {
 	/* unparsable contents (of a file only root may read) are quoted as a
 	 * short, printable excerpt, never whole */
@@ -1283,7 +1212,7 @@ static void fifo_at(const char *rel)
 	ck_assert_int_eq(mkfifo(path, 0666), 0);
 }
 
-START_TEST(fifo_never_blocks)
+START_TEST(t_fifo_never_blocks)
 {
 	const struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT, .value = 1 };
 	pinwatch_pin *p = NULL;
@@ -1341,43 +1270,43 @@ static Suite *sysfs_suite(void)
 {
 	Suite *s = suite_create("sysfs");
 	TCase *tc = tcase_create("chips");
-	tcase_add_test(tc, chips_sorted_and_named);
-	tcase_add_loop_test(tc, chips_bad_contents, 0, (int)PW_ARRAY_SIZE(bad_cases));
-	tcase_add_test(tc, chips_base_overflow);
-	tcase_add_test(tc, root_checks);
+	tcase_add_test(tc, t_chips_sorted_and_named);
+	tcase_add_loop_test(tc, t_chips_bad_contents, 0, (int)PW_ARRAY_SIZE(bad_cases));
+	tcase_add_test(tc, t_chips_base_overflow);
+	tcase_add_test(tc, t_root_checks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lines");
 	tcase_set_timeout(tc, 60);   /* a loaded machine; nothing here is timed */
-	tcase_add_test(tc, export_unexport_bookkeeping);
-	tcase_add_test(tc, output_glitch_free);
-	tcase_add_test(tc, exported_by_someone_else);
-	tcase_add_loop_test(tc, named_directory_discovery, 0, 2);
-	tcase_add_test(tc, named_exported_by_someone_else);
-	tcase_add_test(tc, directory_never_appears);
-	tcase_add_test(tc, out_of_range_rejected);
-	tcase_add_test(tc, bias_and_drive_refused);
-	tcase_add_test(tc, no_descriptor_leaks);
+	tcase_add_test(tc, t_export_unexport_bookkeeping);
+	tcase_add_test(tc, t_output_glitch_free);
+	tcase_add_test(tc, t_exported_by_someone_else);
+	tcase_add_loop_test(tc, t_named_directory_discovery, 0, 2);
+	tcase_add_test(tc, t_named_exported_by_someone_else);
+	tcase_add_test(tc, t_directory_never_appears);
+	tcase_add_test(tc, t_out_of_range_rejected);
+	tcase_add_test(tc, t_bias_and_drive_refused);
+	tcase_add_test(tc, t_no_descriptor_leaks);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("permissions");
-	tcase_add_test(tc, permission_retry_gives_up);
-	tcase_add_test(tc, permission_retry_succeeds);
-	tcase_add_test(tc, export_denied);
+	tcase_add_test(tc, t_permission_retry_gives_up);
+	tcase_add_test(tc, t_permission_retry_succeeds);
+	tcase_add_test(tc, t_export_denied);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("edges");
-	tcase_add_test(tc, edges_through_the_ops);
-	tcase_add_test(tc, edges_of_someone_elses_line);
-	tcase_add_test(tc, watch_add_on_fake_tree_fails_cleanly);
+	tcase_add_test(tc, t_edges_through_the_ops);
+	tcase_add_test(tc, t_edges_of_someone_elses_line);
+	tcase_add_test(tc, t_watch_add_on_fake_tree_fails_cleanly);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
 	tcase_set_timeout(tc, 30);   /* a FIFO that blocks fails here, never hangs */
-	tcase_add_loop_test(tc, hostile_symlinked_attributes, 0, 2);
-	tcase_add_loop_test(tc, hostile_symlinked_directories, 0, 2);
-	tcase_add_loop_test(tc, hostile_excerpt_only, 0, 2);
-	tcase_add_loop_test(tc, fifo_never_blocks, 0, 2);
+	tcase_add_loop_test(tc, t_hostile_symlinked_attributes, 0, 2);
+	tcase_add_loop_test(tc, t_hostile_symlinked_directories, 0, 2);
+	tcase_add_loop_test(tc, t_hostile_excerpt_only, 0, 2);
+	tcase_add_loop_test(tc, t_fifo_never_blocks, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,8 @@
 #ifndef PINWATCH_TESTS_WORLD_H
 #define PINWATCH_TESTS_WORLD_H
 
+#include <stddef.h>
+
 #include "pinwatch.h"
 
 struct world;
@@ -21,6 +23,15 @@ int world_drive(struct world *w, const char *pin, int level);
 int world_sense(struct world *w, const char *pin);
 /* 1 if this world can jumper an output onto an input (the sim can). */
 int world_can_wire(struct world *w);
+
+/* The Check fixture of the suites on a board with a world (world_fixture.c):
+ * open SPEC, its world and a watcher, and drive the N LOW_PINS low; the
+ * teardown closes all three and clears the pointers. */
+void world_fixture_setup(const char *spec, const char *const *low_pins, size_t n,
+			 pinwatch_board **board, struct world **world,
+			 pinwatch_watcher **watcher);
+void world_fixture_teardown(pinwatch_board **board, struct world **world,
+			    pinwatch_watcher **watcher);
 
 /* gpio-sim implementation, used by world_open() for sysfs/chardev boards. */
 struct world *world_gpiosim_open(pinwatch_board *b);
