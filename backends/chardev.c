@@ -603,10 +603,26 @@ static int read_locked(struct cd_line *l, struct pw_raw_event *ev, size_t n)
 	return (int)total;
 }
 
+static const char *clock_name(int clock)
+{
+	switch (clock) {
+	case PINWATCH_CLOCK_MONOTONIC: return "CLOCK_MONOTONIC";
+	case PINWATCH_CLOCK_REALTIME: return "CLOCK_REALTIME";
+	case PINWATCH_CLOCK_HTE: return "the HTE clock";
+	default: return "a virtual clock";
+	}
+}
+
 static int cd_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
 {
 	struct cd_line *l = line;
 
+	if (ec->clock && !(pw_cd_event_clocks(l->board->clock) & (1u << ec->clock))) {
+		pw_detail("%s: libgpiod 1.6 (uAPI v1) has no event clock choice: the kernel stamps "
+			  "events with %s (used instead); libgpiod 2 chooses",
+			  clock_name(ec->clock), clock_name(l->board->clock));
+		return -EOPNOTSUPP;
+	}
 	pthread_mutex_lock(&l->mu);
 	int rc = pw_cd_edges_enable(l->req, ec);
 	if (rc == 1)
@@ -616,6 +632,11 @@ static int cd_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
 		*fd = gone_watch_start(l, pw_cd_fd(l->req));
 	}
 	pthread_mutex_unlock(&l->mu);
+	if (rc == -EOPNOTSUPP && ec->clock == PINWATCH_CLOCK_HTE) {
+		pw_detail("the kernel has no hardware timestamp engine for this line (CONFIG_HTE and a "
+			  "provider); its events are stamped with CLOCK_MONOTONIC or CLOCK_REALTIME");
+		return rc;
+	}
 	return rc < 0 ? explain_line(l->board, l->bank, l->offset, rc) : 0;
 }
 
@@ -845,6 +866,56 @@ static int cd_group_read_events(void *group, struct pw_raw_event *ev, size_t n)
 	return rc;
 }
 
+/* ------------------------------------------------------ line-info watch */
+
+/* The watch's own chip descriptor (chardev_info_v*.c), and the node's
+ * removal seen as for edges would need the inotify dance: a chip that goes
+ * away ends its info watch's reads with ENODEV on the next change. */
+static int cd_info_watch(void *state, unsigned bank, unsigned offset, void **iw, int *fd)
+{
+	struct cd_board *b = state;
+	struct pw_cd_info *w;
+
+	if (bank >= b->num_banks)
+		return -ERANGE;
+	int rc = pw_cd_info_watch(b->banks[bank].path, offset, &w);
+	if (rc == -ENOTTY || rc == -EINVAL) {
+		pw_detail("the kernel has no line-info watch on %s (GPIO_GET_LINEINFO_WATCH_IOCTL: "
+			  "Linux 5.7 and later)", b->banks[bank].path);
+		return -EOPNOTSUPP;
+	}
+	if (rc == -EACCES)
+		pw_detail("cannot open %s (permission: the gpio group?)", b->banks[bank].path);
+	if (rc < 0)
+		return explain_line(b, bank, offset, rc);
+	*iw = w;
+	*fd = pw_cd_info_fd(w);
+	return 0;
+}
+
+static void cd_info_unwatch(void *iw)
+{
+	pw_cd_info_unwatch(iw);
+}
+
+static int cd_info_read(void *iw, struct pw_raw_info_event *ev, size_t n)
+{
+	struct pw_cd_info_event k[PW_CD_READ_MAX];
+
+	if (n > PW_ARRAY_SIZE(k))
+		n = PW_ARRAY_SIZE(k);
+	int got = pw_cd_info_read(iw, k, n);
+	for (int i = 0; i < got; i++) {
+		ev[i].kind = k[i].kind;
+		ev[i].clock = PINWATCH_CLOCK_MONOTONIC;   /* the kernel's ktime_get_ns() */
+		ev[i].timestamp_ns = k[i].timestamp_ns;
+		ev[i].info = k[i].info;
+	}
+	if (got == -ENODEV || got == -ENXIO)
+		pw_detail("the chip is gone");
+	return got;
+}
+
 static int cd_probe(void)
 {
 	char **paths;
@@ -888,4 +959,7 @@ const struct pw_backend_ops pw_backend_chardev = {
 	.group_edges_enable = cd_group_edges_enable,
 	.group_edges_disable = cd_group_edges_disable,
 	.group_read_events = cd_group_read_events,
+	.info_watch = cd_info_watch,
+	.info_unwatch = cd_info_unwatch,
+	.info_read = cd_info_read,
 };

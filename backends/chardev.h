@@ -117,5 +117,32 @@ PW_HIDDEN int pw_cd_group_edges_disable(struct pw_cd_group *g);
 PW_HIDDEN int pw_cd_group_fd(struct pw_cd_group *g);
 /* As pw_cd_read, for every line of the group (ev->offset says which). */
 PW_HIDDEN int pw_cd_group_read(struct pw_cd_group *g, struct pw_cd_event *ev, size_t n);
+/* --- line-info watch and event clock (per version) --- */
+
+/* The event clocks (1u << enum pinwatch_clock) edges_enable can give; the
+ * board's default is always among them. */
+PW_HIDDEN unsigned pw_cd_event_clocks(int board_clock);
+
+struct pw_cd_info;  /* a line-info watch: a chip descriptor of its own */
+
+struct pw_cd_info_event {
+	int kind;                       /* enum pinwatch_info_kind */
+	uint64_t timestamp_ns;          /* the kernel's: CLOCK_MONOTONIC */
+	struct pinwatch_line_info info; /* as pw_cd_line_info fills it */
+};
+
+/* Watch OFFSET's info on the chip at PATH (v2: libgpiod's
+ * gpiod_chip_watch_line_info; v1: libgpiod 1.6 has none, so the kernel's
+ * GPIO_GET_LINEINFO_WATCH_IOCTL, Linux 5.7 and later).  -errno as the
+ * kernel said (ENOTTY/EINVAL: a kernel without it). */
+PW_HIDDEN int pw_cd_info_watch(const char *path, unsigned offset, struct pw_cd_info **out);
+PW_HIDDEN void pw_cd_info_unwatch(struct pw_cd_info *w);
+PW_HIDDEN int pw_cd_info_fd(const struct pw_cd_info *w);
+/* Up to n pending changes, never blocking: the count, 0, or -errno. */
+PW_HIDDEN int pw_cd_info_read(struct pw_cd_info *w, struct pw_cd_info_event *ev, size_t n);
+
+/* libgpiod 2.x only (chardev_v2.c): a line info in pinwatch's terms. */
+struct gpiod_line_info;
+PW_HIDDEN void pw_cd_info_from_gpiod(struct gpiod_line_info *li, struct pinwatch_line_info *out);
 
 #endif /* PINWATCH_CHARDEV_H */

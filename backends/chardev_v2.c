@@ -100,16 +100,11 @@ static int bias_from_gpiod(enum gpiod_line_bias bias)
 	}
 }
 
-int pw_cd_line_info(struct pw_cd_chip *c, unsigned offset,
-		    struct pinwatch_line_info *out)
+/* Shared by line info and info events (chardev_info_v2.c). */
+void pw_cd_info_from_gpiod(struct gpiod_line_info *li, struct pinwatch_line_info *out)
 {
-	struct gpiod_line_info *li;
 	const char *s;
 
-	errno = 0;
-	li = gpiod_chip_get_line_info(c->chip, offset);
-	if (!li)
-		return errno_or(-EIO);
 	if ((s = gpiod_line_info_get_name(li)))
 		strncpy(out->name, s, sizeof(out->name) - 1);
 	out->used = gpiod_line_info_is_used(li);
@@ -130,6 +125,18 @@ int pw_cd_line_info(struct pw_cd_chip *c, unsigned offset,
 		out->drive = PINWATCH_DRIVE_PUSH_PULL;
 		break;
 	}
+}
+
+int pw_cd_line_info(struct pw_cd_chip *c, unsigned offset,
+		    struct pinwatch_line_info *out)
+{
+	struct gpiod_line_info *li;
+
+	errno = 0;
+	li = gpiod_chip_get_line_info(c->chip, offset);
+	if (!li)
+		return errno_or(-EIO);
+	pw_cd_info_from_gpiod(li, out);
 	gpiod_line_info_free(li);
 	return 0;
 }
@@ -339,6 +346,21 @@ static unsigned long debounce_us(uint64_t ns)
 	return us > UINT32_MAX ? UINT32_MAX : (unsigned long)us;
 }
 
+static enum gpiod_line_clock clock_of(int clock)
+{
+	switch (clock) {
+	case PINWATCH_CLOCK_REALTIME: return GPIOD_LINE_CLOCK_REALTIME;
+	case PINWATCH_CLOCK_HTE: return GPIOD_LINE_CLOCK_HTE;
+	default: return GPIOD_LINE_CLOCK_MONOTONIC;
+	}
+}
+
+unsigned pw_cd_event_clocks(int board_clock)
+{
+	return 1u << board_clock | 1u << PINWATCH_CLOCK_MONOTONIC |
+	       1u << PINWATCH_CLOCK_REALTIME | 1u << PINWATCH_CLOCK_HTE;
+}
+
 int pw_cd_edges_enable(struct pw_cd_req *r, const struct pw_edge_config *ec)
 {
 	struct gpiod_line_request *fresh = NULL;
@@ -352,6 +374,7 @@ int pw_cd_edges_enable(struct pw_cd_req *r, const struct pw_edge_config *ec)
 		return -EINVAL;
 	gpiod_line_settings_set_edge_detection(r->settings, edge_of(ec->edges));
 	gpiod_line_settings_set_debounce_period_us(r->settings, debounce_us(ec->debounce_ns));
+	gpiod_line_settings_set_event_clock(r->settings, clock_of(ec->clock));
 
 	if (!ec->event_buffer || ec->event_buffer == r->buffer_size) {
 		rc = reconfigure_in_place(r);
@@ -372,6 +395,7 @@ int pw_cd_edges_enable(struct pw_cd_req *r, const struct pw_edge_config *ec)
 	}
 	gpiod_line_settings_set_edge_detection(r->settings, GPIOD_LINE_EDGE_NONE);
 	gpiod_line_settings_set_debounce_period_us(r->settings, 0);
+	gpiod_line_settings_set_event_clock(r->settings, GPIOD_LINE_CLOCK_MONOTONIC);
 	int back = do_request(r, r->buffer_size, &r->req);
 	if (back < 0)
 		r->lost = back;
@@ -379,6 +403,7 @@ int pw_cd_edges_enable(struct pw_cd_req *r, const struct pw_edge_config *ec)
 undo:
 	gpiod_line_settings_set_edge_detection(r->settings, GPIOD_LINE_EDGE_NONE);
 	gpiod_line_settings_set_debounce_period_us(r->settings, 0);
+	gpiod_line_settings_set_event_clock(r->settings, GPIOD_LINE_CLOCK_MONOTONIC);
 	return rc;
 }
 

@@ -378,6 +378,12 @@ static int counter_edges_enable(void *line, const struct pw_edge_config *ec, int
 	char rel[64], buf[16];
 	int ret;
 
+	if (ec->clock != PINWATCH_CLOCK_MONOTONIC) {
+		pw_detail("the counter subsystem stamps with the kernel's CLOCK_MONOTONIC (used instead); "
+			  "it has no event clock choice");
+		return -EOPNOTSUPP;
+	}
+
 	int edge = count_edge(ln);
 	if (edge < 0)
 		return edge;

@@ -557,6 +557,16 @@ static int sysfs_reconfigure(void *line, const struct pw_line_config *cfg)
 	return configure(l, cfg);
 }
 
+/* sysfs has no notification of changes: refused, saying why (the core's
+ * generic refusal would not). */
+static int sysfs_info_watch(void *state, unsigned bank, unsigned offset, void **iw, int *fd)
+{
+	(void)state; (void)bank; (void)offset; (void)iw; (void)fd;
+	pw_detail("sysfs has no line-info watch: the kernel notifies no one of a line's export, "
+		  "unexport or reconfiguration there (the chardev backend has it, on Linux 5.7 and later)");
+	return -EOPNOTSUPP;
+}
+
 const struct pw_backend_ops pw_backend_sysfs = {
 	.name = "sysfs",
 	.arg_is_profile = 0,
@@ -576,6 +586,7 @@ const struct pw_backend_ops pw_backend_sysfs = {
 	.set = sysfs_set,
 	.reconfigure = sysfs_reconfigure,
 	.edges_enable = pw_sysfs_edges_enable,
+	.info_watch = sysfs_info_watch,
 	.edges_disable = pw_sysfs_edges_disable,
 	.read_events = pw_sysfs_read_events,
 };

@@ -70,6 +70,7 @@ struct sysfs_line {
 	ino_t edge_ino;
 	int edges;                  /* PINWATCH_EDGE_*, 0: off */
 	char saved_edge[16];        /* someone else's edge setting, restored */
+	int clock;                  /* events' clock (stamped at read): monotonic or realtime */
 };
 
 /* --------------------------------------------------------------- sysfs.c */

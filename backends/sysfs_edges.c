@@ -23,6 +23,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sysfs.h"
@@ -83,7 +84,13 @@ int pw_sysfs_edge_event(struct sysfs_line *l, struct pw_raw_event *ev)
 		pw_detail("cannot read %s/%s/value", l->st->root, l->dir);
 		return v;
 	}
-	ev->timestamp_ns = pw_monotonic_ns();
+	if (l->clock == PINWATCH_CLOCK_REALTIME) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ev->timestamp_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	} else {
+		ev->timestamp_ns = pw_monotonic_ns();
+	}
 	ev->seqno = 0;
 	if (l->edges == PINWATCH_EDGE_BOTH)
 		ev->edge = v ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING;
@@ -179,6 +186,13 @@ int pw_sysfs_edges_enable(void *line, const struct pw_edge_config *ec, int *fdp)
 		return -EINVAL;
 	if (l->ep_fd >= 0)
 		return -EBUSY;
+	/* No kernel timestamps: stamped at read, so either system clock. */
+	if (ec->clock != PINWATCH_CLOCK_MONOTONIC && ec->clock != PINWATCH_CLOCK_REALTIME) {
+		pw_detail("sysfs has no kernel timestamps: events are stamped when read, with "
+			  "CLOCK_MONOTONIC (used instead) or CLOCK_REALTIME");
+		return -EOPNOTSUPP;
+	}
+	l->clock = ec->clock;
 	pw_sysfs_line_path(rel, sizeof(rel), l, "edge");
 	struct stat sb;
 	ret = pw_sysfs_stat(l->st, rel, &sb, 0);

@@ -109,6 +109,7 @@ size_t pw_account_events_locked(struct pw_watch *wa, const struct pw_raw_event *
 			.timestamp_ns = r->timestamp_ns,
 			.seqno = wa->seqno,
 			.lost = wa->pending_lost,
+			.clock = wa->clock,
 		};
 		wa->pending_lost = 0;
 		if (ev == &qev)
@@ -148,6 +149,7 @@ size_t pw_account_fault_locked(struct pw_watch *wa, int err, struct pinwatch_eve
 		.timestamp_ns = pw_monotonic_ns(),
 		.seqno = 0,
 		.lost = wa->pending_lost,
+		.clock = PINWATCH_CLOCK_MONOTONIC,
 	};
 
 	/* Disabled for good: out of epoll, so the loop never spins on a dead
@@ -172,6 +174,7 @@ size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t when_ns, uint64_t pe
 		.timestamp_ns = when_ns,
 		.seqno = 0,
 		.lost = 0,
+		.clock = wa->pin ? wa->pin->board->clock : wa->clock,   /* the timer's */
 	};
 
 	wa->st.idle += periods;

@@ -65,6 +65,7 @@ void pw_watch_unref_locked(struct pw_watch *wa)
 	if (wa->gw)
 		pw_group_watch_free(wa->gw);
 	pthread_cond_destroy(&wa->cv);
+	pw_info_free(wa);
 	pw_queue_free(&wa->queue);
 	free(wa->ctx_copy);
 	free(wa);
@@ -140,6 +141,10 @@ static void watch_finish_locked(struct pw_watch *wa)
 
 	if (wa->gw) {
 		pw_group_watch_finish_locked(wa);
+		return;
+	}
+	if (wa->info) {
+		pw_info_finish_locked(wa);   /* no pin: the info source's end */
 		return;
 	}
 	if (!p)

@@ -148,6 +148,14 @@ static int dispatch_watch_locked(pinwatch_watcher *w, struct pw_watch *wa)
 	}
 	if (wa->backlog_len)
 		goto deliver;   /* read more only once what was read is delivered */
+	if (wa->info) {   /* a line-info watch (info.c) */
+		n = pw_info_read_locked(wa, &nout);
+		if (wa->closing)
+			goto out;
+		wa->backlog_head = 0;
+		wa->backlog_len = (unsigned)nout;
+		goto deliver;
+	}
 	pinwatch_pin *p = wa->pin;
 	pw_unlock();
 	n = read_batch(p, raw);

@@ -218,13 +218,17 @@ struct pw_watch {
 	struct pw_group_watch *gw;
 	struct pw_watch *group_parent;
 	int no_edges;             /* a member fed by its group's one descriptor */
+	/* info.c: appended for the line-info watch and the event clock */
+	int clock;                /* enum pinwatch_clock of its events */
+	struct pw_info_watch *info; /* an info watch's source (pin is then NULL), or NULL */
 };
 
-/* An event that counts in stats.delivered when handed over (edges; error
- * and idle reports do not). */
+/* An event that counts in stats.delivered when handed over (edges and
+ * info changes; error and idle reports do not). */
 static inline int pw_event_is_delivery(const struct pinwatch_event *ev)
 {
-	return ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING;
+	return ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING ||
+	       ev->edge == PINWATCH_EVENT_INFO;
 }
 
 /* Of a callback watch's backlog, what is not yet handed over (the
@@ -356,6 +360,26 @@ PW_HIDDEN int pw_watch_add_member(pinwatch_watcher *w, pinwatch_pin *p,
 				  struct pw_watch *parent, unsigned src, pinwatch_watch_id *out);
 /* The board clock now, for the merge (core lock not held). */
 PW_HIDDEN uint64_t pw_board_now(const pinwatch_board *b);
+/* info.c: the line-info watch.  An info watch is a struct pw_watch without
+ * a pin: its descriptor and source belong to the backend's info watch
+ * (info_watch/info_unwatch), it holds a board reference, and its events
+ * carry a struct pinwatch_line_info kept beside the queue and the backlog. */
+struct pw_info_watch {
+	pinwatch_board *board;    /* referenced until the source is released */
+	void *src;                /* the backend's; NULL once released */
+	unsigned bank, offset;    /* the watched line */
+	struct pinwatch_line_info *queue_info;  /* parallel to queue.ev (cap + 1) */
+	struct pinwatch_line_info backlog_info[PW_BACKLOG_MAX];
+};
+
+/* Read and account an info watch's pending changes (unlocked around the
+ * backend read) into the backlog or the queue; *nout: for the backlog.
+ * Returns the count read, or the backend's -errno (faults are accounted). */
+PW_HIDDEN int pw_info_read_locked(struct pw_watch *wa, size_t *nout);
+/* The end of a closing info watch: release the source, drop the board
+ * reference and the slot's (whoever gets here first). */
+PW_HIDDEN void pw_info_finish_locked(struct pw_watch *wa);
+PW_HIDDEN void pw_info_free(struct pw_watch *wa);
 
 /* ---------------------------------------------------------------- watcher */
 

@@ -28,6 +28,10 @@ static int check_config(const struct pinwatch_watch_config *cfg)
 		pw_detail("ctx_size %zu with a NULL ctx", cfg->ctx_size);
 		return -EINVAL;
 	}
+	if (cfg->event_clock < PINWATCH_CLOCK_MONOTONIC || cfg->event_clock > PINWATCH_CLOCK_HTE) {
+		pw_detail("event_clock %d: not a pinwatch_clock", cfg->event_clock);
+		return -EINVAL;
+	}
 	if (cfg->event_buffer > EVENT_BUFFER_MAX) {
 		pw_detail("event_buffer %u: at most %u", cfg->event_buffer, EVENT_BUFFER_MAX);
 		return -EINVAL;
@@ -46,6 +50,10 @@ static int edge_config(const pinwatch_board *b, struct pw_watch *wa, struct pw_e
 	ec->event_buffer = cfg->event_buffer;
 	ec->debounce_ns = 0;
 	ec->per_event = cfg->callback || cfg->queue_size;
+	/* The backend refuses a clock it cannot give (saying which it uses);
+	 * events then report the one chosen. */
+	ec->clock = cfg->event_clock;
+	wa->clock = cfg->event_clock ? cfg->event_clock : b->clock;
 	if (cfg->debounce_ns && (b->caps & PW_CAP_KERNEL_DEBOUNCE)) {
 		ec->debounce_ns = cfg->debounce_ns;
 	} else if (cfg->debounce_ns) {
@@ -290,8 +298,9 @@ PINWATCH_API int pinwatch_watch_read(pinwatch_watcher *w, pinwatch_watch_id id,
 		return pw_errorf(-ENOENT, "watch %#llx: read: No such watch on this watcher",
 				 (unsigned long long)id);
 	}
-	if (!wa->cfg.queue_size) {
-		ret = pw_errorf(-EINVAL, "%s: read events: the watch has no queue (queue_size 0)", wa->what);
+	if (!wa->cfg.queue_size || wa->info) {
+		ret = pw_errorf(-EINVAL, wa->info ? "%s: read events: an info watch is read with pinwatch_info_read"
+				: "%s: read events: the watch has no queue (queue_size 0)", wa->what);
 		pw_unlock();
 		return ret;
 	}

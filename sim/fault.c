@@ -105,6 +105,10 @@ void pw_sim_bank_gone(struct sim_bank *bk)
 	/* Closing the write ends makes every watched read end report
 	 * EPOLLHUP, as a vanished device's descriptors do; the read ends stay
 	 * with their lines until the core releases them. */
-	for (unsigned o = 0; o < bk->info.num_lines; o++)
+	for (unsigned o = 0; o < bk->info.num_lines; o++) {
 		pw_fd_close(&bk->lines[o].wfd);
+		/* info watches too: their next read says the bank is gone */
+		for (struct sim_info_watch *iw = bk->lines[o].info_watchers; iw; iw = iw->next)
+			pw_fd_close(&iw->wfd);
+	}
 }

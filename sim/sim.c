@@ -224,15 +224,8 @@ static int sim_line_info(void *state, unsigned bank, unsigned offset,
 
 	if (!l)
 		return -ERANGE;
-	if (l->bank->line_prefix)
-		snprintf(out->name, sizeof(out->name), "%s%u", l->bank->line_prefix, offset);
 	pthread_mutex_lock(&sb->mu);
-	out->used = l->requested;
-	snprintf(out->consumer, sizeof(out->consumer), "%s", l->requested ? l->consumer : "");
-	out->direction = l->requested ? l->direction : PINWATCH_DIR_INPUT;
-	out->active_low = l->requested ? l->active_low : 0;
-	out->bias = l->bias;
-	out->drive = l->requested ? l->drive : PINWATCH_DRIVE_PUSH_PULL;
+	pw_sim_line_describe_locked(l, out);
 	pthread_mutex_unlock(&sb->mu);
 	return 0;
 }
@@ -296,6 +289,7 @@ static int sim_request(void *state, unsigned bank, unsigned offset,
 		l->requested = 1;
 		apply_config(l, cfg);
 		pw_sim_line_update(l, pw_sim_now(sb));
+		pw_sim_info_notify_locked(l, PINWATCH_INFO_REQUESTED);
 		*line = l;
 	}
 	pthread_mutex_unlock(&sb->mu);
@@ -311,6 +305,7 @@ static struct sim_edges line_edges_detach(struct sim_line *l)
 	l->rfd = l->wfd = -1;
 	l->ring = (struct sim_ring){ 0 };
 	l->edges = 0;
+	l->clock = PINWATCH_CLOCK_MONOTONIC;
 	pw_sim_idle_set_locked(l, 0);
 	return e;
 }
@@ -337,6 +332,7 @@ static void sim_release(void *line)
 	l->consumer[0] = '\0';
 	/* No longer driven by us: the level falls back to wire/outside/pull. */
 	pw_sim_line_update(l, pw_sim_now(sb));
+	pw_sim_info_notify_locked(l, PINWATCH_INFO_RELEASED);
 	pthread_mutex_unlock(&sb->mu);
 	edges_free(&e);
 }
@@ -391,6 +387,7 @@ static int sim_reconfigure(void *line, const struct pw_line_config *cfg)
 	} else {
 		apply_config(l, cfg);
 		pw_sim_line_update(l, pw_sim_now(sb));
+		pw_sim_info_notify_locked(l, PINWATCH_INFO_RECONFIGURED);
 	}
 	pthread_mutex_unlock(&sb->mu);
 	return ret;
@@ -408,6 +405,9 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 		pw_detail("edges %d: want rising, falling or both", ec->edges);
 		return -EINVAL;
 	}
+	ret = pw_sim_event_clock(sb, ec->clock);
+	if (ret < 0)
+		return ret;
 	/* Descriptors and memory before the lock: nothing slow under it. */
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
 		ret = -errno;
@@ -439,6 +439,7 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 		l->ring = e.ring;
 		l->edges = ec->edges;
 		l->seqno = 0;   /* like the kernel: per request, from 1 */
+		l->clock = ec->clock;
 		*fd = l->rfd;
 	}
 	pthread_mutex_unlock(&sb->mu);
@@ -493,6 +494,9 @@ static int sim_read_events(void *line, struct pw_raw_event *ev, size_t n)
 		if (short_read && n > 1)
 			n = 1;
 		ret = (int)pw_sim_ring_pop(&l->ring, ev, n);
+		uint64_t shift = pw_sim_clock_offset(l);   /* realtime watches */
+		for (int i = 0; shift && i < ret; i++)
+			ev[i].timestamp_ns += shift;
 		/* The doorbell stays rung while events remain, so a
 		 * level-triggered epoll reports the line again. */
 		if (!l->ring.len)
@@ -534,4 +538,7 @@ const struct pw_backend_ops pw_backend_sim = {
 	.group_edges_enable = pw_sim_group_edges_enable,
 	.group_edges_disable = pw_sim_group_edges_disable,
 	.group_read_events = pw_sim_group_read_events,
+	.info_watch = pw_sim_info_watch,
+	.info_unwatch = pw_sim_info_unwatch,
+	.info_read = pw_sim_info_read,
 };

@@ -63,6 +63,23 @@ struct sim_line {
 	struct sim_line *next_idle;  /* the board's idle_lines list */
 
 	struct pinwatch_sim_line_stats st;
+
+	/* info.c: appended for the line-info watch and the event clock */
+	struct sim_info_watch *info_watchers;  /* watching this line's info */
+	int clock;                /* events' clock: PINWATCH_CLOCK_REALTIME adds
+				   * the realtime offset at read */
+};
+
+/* One info watch of a line (info.c): a ring of changes and a doorbell
+ * pipe readable while the ring is not empty. */
+#define SIM_INFO_RING 32  /* the kernel's per-descriptor lineinfo fifo */
+struct sim_info_watch {
+	struct sim_info_watch *next;
+	struct sim_line *line;
+	int rfd, wfd;
+	struct pw_raw_info_event ring[SIM_INFO_RING];
+	unsigned head, len;
+	uint64_t dropped;         /* full ring: the newest dropped, like the kernel */
 };
 
 struct sim_bank {
@@ -214,5 +231,20 @@ PW_HIDDEN void pw_sim_fault_free_all(struct sim_board *sb);
 PW_HIDDEN int pw_sim_line_gone_locked(const struct sim_line *l);
 /* Fault "bank gone": the bank's descriptors report hang-up, its ops fail. */
 PW_HIDDEN void pw_sim_bank_gone(struct sim_bank *bk);
+
+/* info.c — the line-info watch (ops) and its notification. */
+/* Describe a line's request state, with sb->mu held. */
+PW_HIDDEN void pw_sim_line_describe_locked(const struct sim_line *l, struct pinwatch_line_info *out);
+/* A line was requested/released/reconfigured (kind), with sb->mu held:
+ * tell its info watches. */
+PW_HIDDEN void pw_sim_info_notify_locked(struct sim_line *l, int kind);
+PW_HIDDEN int pw_sim_info_watch(void *state, unsigned bank, unsigned offset, void **iw, int *fd);
+PW_HIDDEN void pw_sim_info_unwatch(void *iw);
+PW_HIDDEN int pw_sim_info_read(void *iw, struct pw_raw_info_event *ev, size_t n);
+/* The event clock a watch asks for: 0 (the line's clock set) or
+ * -EOPNOTSUPP with a detail naming the clock used instead. */
+PW_HIDDEN int pw_sim_event_clock(const struct sim_board *sb, int clock);
+/* What to add to a raw timestamp for the line's clock now. */
+PW_HIDDEN uint64_t pw_sim_clock_offset(const struct sim_line *l);
 
 #endif /* PINWATCH_SIM_H */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <check.h>
 
@@ -584,6 +585,137 @@ START_TEST(t_group_order_across_lines)
 }
 END_TEST
 
+/* ------------------------------------------- info watch, event clock (info) */
+
+static uint64_t realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Another pin of this process requests and releases IN2: the info watch
+ * reports both, the request with the pin's consumer; sysfs refuses. */
+START_TEST(t_info_watch)
+{
+	struct pinwatch_watch_config cfg = { .queue_size = 16 };
+	struct pinwatch_info_event ev[16];
+	struct pinwatch_line_info li;
+	pinwatch_watch_id id;
+	int n = 0;
+
+	int rc = pinwatch_info_watch_add(watcher, board, IN2, &cfg, &id);
+	if (!strcmp(pinwatch_board_backend(board), "sysfs")) {
+		ck_assert_int_eq(rc, -EOPNOTSUPP);
+		ck_assert_msg(strstr(pinwatch_last_error(), "sysfs has no line-info watch"),
+			      "%s", pinwatch_last_error());
+		return;
+	}
+	ck_assert_msg(rc == 0, "%s", pinwatch_last_error());
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	pinwatch_pin *p = open_in(IN2, 0);
+	ck_assert_int_eq(pinwatch_pin_info(p, &li), 0);
+	pinwatch_pin_close(p);
+	/* A backend may report reconfigurations between the two. */
+	while (n < 16 && (n == 0 || ev[n - 1].ev.value != PINWATCH_INFO_RELEASED)) {
+		int r = pinwatch_info_read(watcher, id, ev + n, (size_t)(16 - n), WAIT_MS);
+		ck_assert_msg(r > 0, "info read: %d %s", r, pinwatch_last_error());
+		n += r;
+	}
+	ck_assert_int_ge(n, 2);
+	ck_assert_int_eq(ev[0].ev.edge, PINWATCH_EVENT_INFO);
+	ck_assert_int_eq(ev[0].ev.value, PINWATCH_INFO_REQUESTED);
+	ck_assert_int_eq(ev[0].info.used, 1);
+	ck_assert_str_eq(ev[0].info.consumer, li.consumer);
+	ck_assert_str_eq(ev[0].info.header, IN2);
+	ck_assert_int_eq(ev[n - 1].ev.value, PINWATCH_INFO_RELEASED);
+	ck_assert_int_eq(ev[n - 1].info.used, 0);
+	for (int i = 0; i < n; i++)
+		ck_assert_uint_eq(ev[i].ev.seqno, (uint64_t)i + 1);
+	ck_assert_int_eq(pinwatch_watch_remove(watcher, id), 0);
+	ck_assert_int_eq(pinwatch_watch_remove(watcher, id), -ENOENT);
+}
+END_TEST
+
+/* A realtime event clock: stamps on CLOCK_REALTIME where the backend can;
+ * chardev with libgpiod 1.6 (the backend without kernel sequence numbers)
+ * refuses, naming the kernel's clock. */
+START_TEST(t_event_clock_realtime)
+{
+	struct pinwatch_watch_config cfg = { .queue_size = 4, .event_clock = PINWATCH_CLOCK_REALTIME };
+	struct pinwatch_watch_stats st;
+	struct pinwatch_event ev;
+	pinwatch_watch_id id;
+	pinwatch_pin *p = open_in(IN, 0);
+
+	if (pinwatch_board_clock(board) == PINWATCH_CLOCK_VIRTUAL) {
+		pinwatch_pin_close(p);
+		return;   /* the virtual sim has no real clock: test-core asserts its refusal */
+	}
+	int rc = pinwatch_watch_add(watcher, p, &cfg, &id);
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s", rc < 0 ? pinwatch_last_error() : "");
+	if (!strcmp(pinwatch_board_backend(board), "chardev")) {
+		struct pinwatch_watch_config plain = { 0 };
+		pinwatch_watch_id pid;
+		if (rc == 0)
+			pinwatch_watch_remove(watcher, id);
+		ck_assert_int_eq(pinwatch_watch_add(watcher, p, &plain, &pid), 0);
+		ck_assert_int_eq(pinwatch_watch_stats(watcher, pid, &st), 0);
+		ck_assert_int_eq(pinwatch_watch_remove(watcher, pid), 0);
+		if (st.loss_seen == PINWATCH_LOSS_AT_LEAST) {   /* libgpiod 1.6 */
+			ck_assert_int_eq(rc, -EOPNOTSUPP);
+			ck_assert_msg(strstr(msg, "libgpiod 1.6 (uAPI v1) has no event clock choice"), "%s", msg);
+			pinwatch_pin_close(p);
+			return;
+		}
+		rc = pinwatch_watch_add(watcher, p, &cfg, &id);
+	}
+	ck_assert_msg(rc == 0, "%s", pinwatch_last_error());
+	uint64_t before = realtime_ns();
+	ck_assert_int_eq(world_drive(world, IN, 1), 0);
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	ck_assert_int_eq(pinwatch_watch_read(watcher, id, &ev, 1, WAIT_MS), 1);
+	uint64_t after = realtime_ns();
+	ck_assert_int_eq(ev.clock, PINWATCH_CLOCK_REALTIME);
+	ck_assert_int_eq(ev.edge, PINWATCH_EDGE_RISING);
+	/* on CLOCK_REALTIME: between its readings around the edge (10 ms of
+	 * slack for the stamp's granularity, no bound on speed) */
+	ck_assert_uint_ge(ev.timestamp_ns + 10000000u, before);
+	ck_assert_uint_le(ev.timestamp_ns, after + 10000000u);
+	pinwatch_watcher_stop(watcher);
+	pinwatch_pin_close(p);
+}
+END_TEST
+/* HTE: given where the kernel has an engine, else -EOPNOTSUPP naming the
+ * clocks there are (no HTE on gpio-sim nor the sim). */
+START_TEST(t_event_clock_hte)
+{
+	struct pinwatch_watch_config cfg = { .queue_size = 4, .event_clock = PINWATCH_CLOCK_HTE };
+	pinwatch_watch_id id;
+	pinwatch_pin *p = open_in(IN, 0);
+	const char *backend = pinwatch_board_backend(board);
+	const char *want = !strcmp(backend, "sysfs") ? "no kernel timestamps"
+		: !strcmp(backend, "sim") ? (pinwatch_board_clock(board) == PINWATCH_CLOCK_VIRTUAL
+					     ? "virtual clock only" : "no hardware timestamp engine")
+		: NULL;
+
+	int rc = pinwatch_watch_add(watcher, p, &cfg, &id);
+	if (rc == 0) {
+		ck_assert_msg(!want, "%s accepted HTE", backend);
+	} else {
+		ck_assert_int_eq(rc, -EOPNOTSUPP);
+		if (!want)   /* chardev: libgpiod 1.6, or a kernel without HTE */
+			want = strstr(pinwatch_last_error(), "libgpiod 1.6") ? "libgpiod 1.6"
+				: "no hardware timestamp engine";
+		ck_assert_msg(strstr(pinwatch_last_error(), want), "'%s' lacks '%s'",
+			      pinwatch_last_error(), want);
+	}
+	pinwatch_pin_close(p);
+}
+END_TEST
+/* ------------------------------------------------ end of info watch, clock */
+
 static Suite *conformance_suite(void)
 {
 	Suite *s = suite_create("conformance");
@@ -621,6 +753,14 @@ static Suite *conformance_suite(void)
 	/* line groups (issue 16) */
 	tcase_add_test(levels, t_group_set_seen);
 	tcase_add_test(edges, t_group_order_across_lines);
+	/* info: the line-info watch and the event clock */
+	TCase *info = tcase_create("info");
+	tcase_add_checked_fixture(info, setup, teardown);
+	tcase_set_timeout(info, 600);
+	suite_add_tcase(s, info);
+	tcase_add_test(info, t_info_watch);
+	tcase_add_test(info, t_event_clock_realtime);
+	tcase_add_test(info, t_event_clock_hte);
 	return s;
 }
 

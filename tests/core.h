@@ -18,5 +18,6 @@ Suite *core_teardown_suite(void);
 Suite *core_idle_suite(void);
 Suite *core_batch_suite(void);
 Suite *core_group_suite(void);
+Suite *core_info_suite(void);   /* line-info watch, event clock */
 
 #endif

@@ -54,7 +54,7 @@ fi
 
 # Every long option of every command's --help is in pinwatch(1).
 if [ -x "$PW" ] || [ -n "$PINWATCH_TEST_EXEC_WRAPPER" ]; then
-	for cmd in detect info get set mon count; do
+	for cmd in detect info get set mon count notify; do
 		missing=""
 		opts=$($PINWATCH_TEST_EXEC_WRAPPER "$PW" "$cmd" --help |
 			grep -o -- '--[a-z][a-z-]*' | sort -u)

@@ -11,5 +11,6 @@ int cmd_get(struct tool_ctx *ctx);
 int cmd_set(struct tool_ctx *ctx);
 int cmd_mon(struct tool_ctx *ctx);
 int cmd_count(struct tool_ctx *ctx);
+int cmd_notify(struct tool_ctx *ctx);   /* cmd_notify.c: line-info changes */
 
 #endif

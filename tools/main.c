@@ -24,6 +24,7 @@ static const struct command {
 	{ "set", cmd_set, "drive pins until signalled, or for a duration" },
 	{ "mon", cmd_mon, "print edges as they arrive" },
 	{ "count", cmd_count, "count pulses: total, rising, falling, lost, rate" },
+	{ "notify", cmd_notify, "print who requests, releases or reconfigures pins" },
 };
 
 static void help(void)

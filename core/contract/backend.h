@@ -116,6 +116,11 @@ struct pw_edge_config {
 	 * watches from the kernel's count and refuses per-event watches it
 	 * cannot feed one event per edge. */
 	int per_event;
+	/* The timestamp clock (enum pinwatch_clock); 0: the board's default.
+	 * A backend that cannot give it fails edges_enable with -EOPNOTSUPP
+	 * and a detail naming the clock it uses instead.  Appended: backends
+	 * that predate it see 0. */
+	int clock;
 };
 
 /* One edge as the backend saw it; values are logical (active-low applied). */
@@ -136,6 +141,16 @@ struct pw_raw_event {
 	uint64_t count;
 	/* group_read_events (issue 16): the index of the member it is on. */
 	unsigned line;
+};
+
+/* One change of a line's info as the backend saw it.  The backend fills
+ * info's name (if it has one), used, consumer, direction, active_low, bias
+ * and drive, as line_info does; the core fills the rest. */
+struct pw_raw_info_event {
+	int kind;              /* enum pinwatch_info_kind */
+	int clock;             /* enum pinwatch_clock of timestamp_ns */
+	uint64_t timestamp_ns;
+	struct pinwatch_line_info info;
 };
 
 enum pw_caps {
@@ -229,6 +244,16 @@ struct pw_backend_ops {
 	 * sim's virtual time); NULL: clock_gettime of clock().  Never called
 	 * with the core lock held. */
 	uint64_t (*now)(void *state);
+	/* --- line-info watch (optional: NULL is -EOPNOTSUPP) --- */
+	/* Watch the info of one line, requested by anyone or no one: *iw is
+	 * the backend's watch, *fd readable (EPOLLIN) while changes are
+	 * pending (owned by *iw, closed by info_unwatch).  -EOPNOTSUPP with a
+	 * detail saying why where the interface has no notification. */
+	int (*info_watch)(void *state, unsigned bank, unsigned offset, void **iw, int *fd);
+	void (*info_unwatch)(void *iw);
+	/* Take up to n pending changes without blocking: the count (0: none),
+	 * -EINTR/-EAGAIN (transient) or -errno (a fault). */
+	int (*info_read)(void *iw, struct pw_raw_info_event *ev, size_t n);
 };
 
 PW_HIDDEN extern const struct pw_backend_ops pw_backend_sim;
