@@ -7,9 +7,9 @@
 #      nocheck, the suite runs elsewhere in CI), lintian: no E: or W:;
 #   2. the packages unpacked into a scratch root (dpkg -x), a program built
 #      against them through pkg-config, shared (no --static: linked to
-#      libpinwatch.so.0 only) and fully static (--static), both run on the
+#      libpinwatch.so.1 only) and fully static (--static), both run on the
 #      simulator, and the packaged tool;
-#   3. the ABI of the package build's libpinwatch.so.0 against abi/ (abidiff);
+#   3. the ABI of the package build's libpinwatch.so.1 against abi/ (abidiff);
 #   4. the armel packages (dpkg-buildpackage -a armel), lintian, the armel
 #      tool under qemu-arm;
 #   5. the tarball (make dist) from a fresh extract: the README's two quick
@@ -73,13 +73,13 @@ lint native "$WORK/native/pinwatch_"*"_$ARCH.changes"
 step "the packages in a scratch root: contents, pkg-config both ways, run on the simulator"
 ROOT=$WORK/native/root
 rm -rf "$ROOT"
-for p in libpinwatch0 libpinwatch-dev pinwatch-tools; do
+for p in libpinwatch1 libpinwatch-dev pinwatch-tools; do
 	deb=$(ls "$WORK/native/${p}_"*"_$ARCH.deb")
 	dpkg-deb -c "$deb" | awk '{ print "  '"$p"': " $6 }' | grep -v '/$' | grep -v '\.3\.gz$' || true
 	dpkg -x "$deb" "$ROOT"
 done
 LIBDIR=$ROOT/usr/lib/$MULTIARCH
-for f in "$LIBDIR/libpinwatch.a" "$LIBDIR/libpinwatch.so" "$LIBDIR/libpinwatch.so.0" \
+for f in "$LIBDIR/libpinwatch.a" "$LIBDIR/libpinwatch.so" "$LIBDIR/libpinwatch.so.1" \
 	"$LIBDIR/pkgconfig/pinwatch.pc" "$ROOT/usr/include/pinwatch.h" \
 	"$ROOT/usr/share/man/man3/pinwatch.3.gz" "$ROOT/usr/share/man/man3/pinwatch_pin_open.3.gz" \
 	"$ROOT/usr/share/man/man1/pinwatch.1.gz" "$ROOT/usr/bin/pinwatch"; do
@@ -147,7 +147,7 @@ consume() {
 consume shared "$ROOT"
 needed=$(readelf -d "$WORK/consumer-shared" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -s -d ' ')
 echo "  shared consumer needs: $needed"
-case " $needed " in *" libpinwatch.so.0 "*) ;; *) die "the shared consumer is not linked to libpinwatch.so.0" ;; esac
+case " $needed " in *" libpinwatch.so.1 "*) ;; *) die "the shared consumer is not linked to libpinwatch.so.1" ;; esac
 case "$needed" in *gpiod*|*pthread*) die "the shared consumer is over-linked: $needed" ;; esac
 consume static "$ROOT" --static -- -static
 readelf -d "$WORK/consumer-static" 2>/dev/null | grep -q NEEDED && die "the --static consumer is not static"
@@ -158,7 +158,7 @@ LD_LIBRARY_PATH=$LIBDIR t 60 "$ROOT/usr/bin/pinwatch" -b sim:aria-g25,clock=virt
 tail -n 2 "$WORK/tool-count.txt" | sed 's/^/  /'
 
 # ------------------------------------------------------------------ ABI
-step "ABI: abidiff of the package build's libpinwatch.so.0 against abi/"
+step "ABI: abidiff of the package build's libpinwatch.so.1 against abi/"
 t 300 make -s -C "$WORK/native/pinwatch/debian/build" abi-check > "$WORK/abi.txt" 2>&1 ||
 	{ cat "$WORK/abi.txt"; die "make abi-check"; }
 tail -n 1 "$WORK/abi.txt" | sed 's/^/  /'
@@ -177,13 +177,13 @@ DEB_BUILD_OPTIONS=nocheck t 1800 nice dpkg-buildpackage -a armel -us -uc -b -Pno
 summary+=("armel build $(( $(date +%s) - t0 ))s")
 cd "$WORK/armel"
 ls -- *.deb
-for deb in libpinwatch0 libpinwatch-dev pinwatch-tools; do
+for deb in libpinwatch1 libpinwatch-dev pinwatch-tools; do
 	[ "$(dpkg-deb -f "${deb}_"*_armel.deb Architecture)" = armel ] || die "$deb is not armel"
 done
 lint armel "$WORK/armel/pinwatch_"*_armel.changes
 AROOT=$WORK/armel/root
 rm -rf "$AROOT"
-for p in libpinwatch0 pinwatch-tools; do dpkg -x "$WORK/armel/${p}_"*_armel.deb "$AROOT"; done
+for p in libpinwatch1 pinwatch-tools; do dpkg -x "$WORK/armel/${p}_"*_armel.deb "$AROOT"; done
 QEMU=$(command -v qemu-arm-static || command -v qemu-arm || true)
 if [ -n "$QEMU" ] && [ -e /lib/ld-linux.so.3 ]; then
 	LD_LIBRARY_PATH=$AROOT/usr/lib/arm-linux-gnueabi t 60 "$QEMU" -cpu arm926 "$AROOT/usr/bin/pinwatch" -V | sed 's/^/  armel: /' ||
