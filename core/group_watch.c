@@ -57,6 +57,13 @@ uint64_t pw_board_now(const pinwatch_board *b)
 	return b->ops->now ? b->ops->now(b->state) : clock_ns(b->clock);
 }
 
+/* Now on the clock of PA's events: the board's (its watermark, where the
+ * backend has one), or the event clock the watch asked for. */
+static uint64_t watch_now(const struct pw_watch *pa, const pinwatch_board *b)
+{
+	return pa->clock == b->clock ? pw_board_now(b) : clock_ns(pa->clock);
+}
+
 void pw_group_watch_free(struct pw_group_watch *gw)
 {
 	pw_merge_free(&gw->merge);
@@ -161,8 +168,8 @@ static void member_event(const struct pinwatch_event *ev, void *ctx)
 	const struct member_ctx *mc = ctx;
 	struct pw_watch *pa = mc->parent;
 	const pinwatch_board *b = ev->pin->board;
-	int clock = b->clock;
-	uint64_t now = pw_board_now(b);   /* before the lock: the sim's own lock */
+	int clock = pa->clock;
+	uint64_t now = watch_now(pa, b);   /* before the lock: the sim's own lock */
 	struct pinwatch_event e = *ev;
 
 	pw_lock();
@@ -197,10 +204,10 @@ void pw_group_watch_timer_locked(struct pw_watch *pa)
 	/* The group is alive while its watch is entered: a closer waits. */
 	const pinwatch_board *b = gw->group->board;
 	pw_unlock();
-	uint64_t now = pw_board_now(b);
+	uint64_t now = watch_now(pa, b);
 	pw_lock();
 	if (!pa->closing)
-		flush_locked(pa, now, 0, b->clock);
+		flush_locked(pa, now, 0, pa->clock);
 }
 
 void pw_group_watch_stats_locked(const struct pw_watch *pa, struct pinwatch_watch_stats *out)
@@ -348,7 +355,7 @@ int pw_group_watch_read_locked(struct pw_watch *pa)
 	}
 	/* One descriptor, the kernel's order: what was read is in order. */
 	if (!pa->closing && (pa->cfg.callback || pa->cfg.queue_size))
-		flush_locked(pa, 0, 1, b->clock);
+		flush_locked(pa, 0, 1, pa->clock);
 	return n;
 }
 
@@ -434,9 +441,17 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 	struct pw_watch *pa;
 	int ret;
 
+	/* The merge compares stamps with now: on a clock it can read. */
+	int clock = cfg->event_clock ? cfg->event_clock : b->clock;
+	if (clock == PINWATCH_CLOCK_HTE) {
+		pw_detail("a group watch orders its lines against a clock it can read: "
+			  "monotonic or realtime, not HTE");
+		return -EOPNOTSUPP;
+	}
 	pa = pw_watch_new_locked(w, NULL, g->h.what, cfg, &ret);
 	if (!pa)
 		return ret;
+	pa->clock = clock;
 	gw = calloc(1, sizeof(*gw));
 	if (gw) {
 		gw->n = g->n;
@@ -450,10 +465,15 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 		return -ENOMEM;
 	}
 	gw->group = g;
-	gw->group_edges = g->handle && (b->caps & PW_CAP_GROUP_EDGES) && b->ops->group_edges_enable &&
-			  b->ops->group_edges_disable && b->ops->group_read_events;
-	/* One descriptor in the kernel's order, or a watermark: no hold. */
-	gw->hold_ns = b->ops->now || gw->group_edges ? 0
+	/* The group's one descriptor gives the board's clock; another event
+	 * clock goes line by line (each member's edges_enable asks for it). */
+	int own_clock = clock == b->clock;
+	gw->group_edges = own_clock && g->handle && (b->caps & PW_CAP_GROUP_EDGES) &&
+			  b->ops->group_edges_enable && b->ops->group_edges_disable &&
+			  b->ops->group_read_events;
+	/* One descriptor in the kernel's order, or a watermark on the events'
+	 * own clock: no hold. */
+	gw->hold_ns = own_clock && (b->ops->now || gw->group_edges) ? 0
 		      : cfg->order_ns ? cfg->order_ns : PINWATCH_GROUP_ORDER_NS;
 	pa->loss_seen = (b->caps & PW_CAP_KERNEL_SEQNO) ? PINWATCH_LOSS_COUNTED : PINWATCH_LOSS_AT_LEAST;
 	ret = pw_slots_add_locked(w, pa);
@@ -461,9 +481,10 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 		pw_watch_unref_locked(pa);
 		return ret;
 	}
-	if (per_event && b->clock != PINWATCH_CLOCK_VIRTUAL && !gw->group_edges) {
-		int clock = b->clock == PINWATCH_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-		int fd = pw_fd_own(timerfd_create(clock, TFD_CLOEXEC | TFD_NONBLOCK), "group watch merge timer");
+	if (per_event && clock != PINWATCH_CLOCK_VIRTUAL && !gw->group_edges) {
+		int fd = pw_fd_own(timerfd_create(clock == PINWATCH_CLOCK_REALTIME ? CLOCK_REALTIME
+						  : CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK),
+				   "group watch merge timer");
 		struct epoll_event ee = { .events = EPOLLIN, .data.u64 = pa->id | PW_TOKEN_TIMER };
 		if (fd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
 			ret = fd == -ENOMEM ? -ENOMEM : -errno;
@@ -530,6 +551,7 @@ PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g
 			.debounce_ns = cfg->debounce_ns,
 			.event_buffer = cfg->event_buffer,
 			.idle_ns = cfg->idle_ns,
+			.event_clock = cfg->event_clock,
 		};
 		pinwatch_watch_id mid;
 		ret = pw_watch_add_member(w, g->pins[i], &mcfg, pa, (unsigned)i, &mid);

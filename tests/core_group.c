@@ -556,6 +556,71 @@ START_TEST(t_group_two_banks)
 }
 END_TEST
 
+/* A group watch on the realtime event clock: its events say so, their
+ * stamps are realtime, in order, and the merge (comparing stamps with now
+ * on that clock) holds none of them back for good.  HTE: refused (the
+ * merge needs a clock it can read). */
+struct rt_ctx {
+	uint64_t last;
+	int n, disorder, wrong_clock;
+};
+
+static void rt_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct rt_ctx *c = ctx;
+
+	if (ev->timestamp_ns < c->last)
+		c->disorder++;
+	if (ev->clock != PINWATCH_CLOCK_REALTIME)
+		c->wrong_clock++;
+	c->last = ev->timestamp_ns;
+	__atomic_add_fetch(&c->n, 1, __ATOMIC_SEQ_CST);
+}
+
+START_TEST(t_group_realtime_clock)
+{
+	pinwatch_board *b;
+	pinwatch_group *g;
+	pinwatch_watcher *w;
+	pinwatch_watch_id id;
+	static struct rt_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = rt_cb, .ctx = &c, .event_buffer = 256,
+					     .event_clock = PINWATCH_CLOCK_REALTIME };
+	const char *names[] = { "N3", "N4" };
+	struct pinwatch_sim_pulse pulse = { .period_ns = 1000000, .count = 10 };
+	unsigned gen[2];
+	struct timespec t0;
+
+	memset(&c, 0, sizeof(c));
+	clock_gettime(CLOCK_REALTIME, &t0);
+	ck_assert_int_eq(pinwatch_board_open(rboard, &b), 0);
+	ck_assert_int_eq(pinwatch_group_open(b, names, 2, NULL, &g), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	struct pinwatch_watch_config hte = cfg;
+	hte.event_clock = PINWATCH_CLOCK_HTE;
+	ck_assert_int_eq(pinwatch_watch_add_group(w, g, &hte, &id), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), "not HTE"));
+	ck_assert_msg(pinwatch_watch_add_group(w, g, &cfg, &id) == 0, "%s", pinwatch_last_error());
+	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	for (int i = 0; i < 2; i++) {
+		pulse.phase_ns = 400000u * (unsigned)i;
+		ck_assert_int_eq(pinwatch_sim_pulse(b, names[i], &pulse, &gen[i]), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(pinwatch_sim_pulse_wait(b, gen[i], 10000), 1);
+	for (int i = 0; i < 500 && __atomic_load_n(&c.n, __ATOMIC_SEQ_CST) < 40; i++)
+		tu_sleep_ms(10);
+	ck_assert_int_eq(pinwatch_watcher_stop(w), 0);
+	ck_assert_int_eq(c.n, 40);   /* none held back */
+	ck_assert_int_eq(c.disorder, 0);
+	ck_assert_int_eq(c.wrong_clock, 0);
+	ck_assert_uint_ge(c.last, (uint64_t)t0.tv_sec * 1000000000u);   /* a realtime stamp */
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 Suite *core_group_suite(void)
 {
 	Suite *s = suite_create("core-group");
@@ -571,6 +636,7 @@ Suite *core_group_suite(void)
 	tcase_add_test(tc, t_group_close_orders);
 	tcase_add_test(tc, t_group_close_cycle);
 	tcase_add_test(tc, t_group_two_banks);
+	tcase_add_test(tc, t_group_realtime_clock);
 	tcase_add_unchecked_fixture(tc, merge_boards, NULL);
 	suite_add_tcase(s, tc);
 
