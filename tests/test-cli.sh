@@ -572,7 +572,7 @@ run -b "$V" mon --no-summary --event-buffer 4 N3 --pulse 100k,count=10000 --form
 [ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 20000 ] && ! grep -qv '^0$' "$T/out"
 check "mon --event-buffer: the virtual clock steps within a small buffer, nothing lost"
 run -b "$V" mon --event-buffer 16 --no-summary N3 --pulse 1k,count=1
-expect_rc "mon -E" 0
+expect_rc "mon --event-buffer 16" 0
 for e in 0 65537 x; do
 	run -b "$V" mon --event-buffer "$e" N3
 	expect_usage "mon --event-buffer $e: usage error"
@@ -1068,6 +1068,31 @@ run -b 'sim,board' detect
 expect_usage "a malformed -b spec is a usage error"
 run -b "$R" get PC99
 expect_runtime "an unknown pin is a runtime error" "^pinwatch get: "
+
+# mon on several pins: one line group, its events in time order across them
+# (issue 16: before, all of one pin's, then the other's)
+run -b "$V" mon -F '%T %p %e' N3 N4 --pulse 20,count=3
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" = 12 ] && sort -n -c "$T/out" &&
+	[ "$(head -n 2 "$T/out" | cut -d' ' -f3 | sort -u)" = rising ]
+check "mon N3 N4 (virtual clock): 12 events in timestamp order across the pins"
+grep -qx 'N3 N4: 12 events (6 rising, 6 falling), 0 lost' "$T/err"
+check "mon N3 N4: one summary line for the group"
+run -b "$R" mon -t 100ms -F '%T %p' N3 N4 N5 --pulse 1k
+[ "$rc" = 0 ] && [ "$(wc -l <"$T/out")" -ge 30 ] && sort -n -c "$T/out" &&
+	grep -q ' N3$' "$T/out" && grep -q ' N5$' "$T/out"
+check "mon N3 N4 N5 (real clock, 1 kHz): non-decreasing timestamps across the pins"
+# -E/--event-clock (gpiomon's)
+run -b "$R" mon -E realtime -n 2 --utc -F '%t %p' N3 --pulse 1k
+[ "$rc" = 0 ] && grep -q "^$(date -u +%Y)-" "$T/out"
+check "mon -E realtime --utc: realtime stamps, as dates of this year"
+run -b "$V" mon -E realtime N3 --pulse 1k
+expect_runtime "mon -E realtime on a virtual-clock sim: refused, runtime error" "virtual clock only"
+run -b "$R" mon -E hte N3 N4 --pulse 1k
+expect_runtime "mon -E hte on a group: refused, saying why" "not HTE"
+run -b "$V" mon -E bogus N3
+expect_usage "mon -E bogus: usage error"
+run -b "$V" count -E realtime N3 --pulse 1k
+expect_runtime "count -E realtime on a virtual-clock sim: refused too" "virtual clock only"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -50,6 +50,7 @@ static const char help[] =
 	"                          (also -d, --debounce)\n"
 	"      --event-buffer N    kernel/sim event buffer per pin (default 65536\n"
 	"                          where the backend has one)\n"
+	"  -E, --event-clock C     monotonic (default), realtime or hte\n"
 	"  -j, --json              the summary as one JSON object per pin and line\n"
 	"  -i, --interval D        every D, one line per pin (the summary's format,\n"
 	"                          rate over the interval) on any output, flushed\n"

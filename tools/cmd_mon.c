@@ -20,10 +20,11 @@
 static const char help[] =
 	"Usage: pinwatch [-b SPEC] mon [OPTIONS] PIN...\n"
 	"\n"
-	"Print the pins' edges as they arrive, one line each, flushed line by\n"
-	"line.  Ends on SIGINT/SIGTERM (Ctrl-C)/SIGHUP, after --num-events, after\n"
-	"--duration, after --idle-timeout, or when every --pulse generator has\n"
-	"finished; then prints a summary per pin on stderr and exits 0.\n"
+	"Print the pins' edges, one line each (several pins: one line group, in\n"
+	"timestamp order across them).  Ends on SIGINT/SIGTERM (Ctrl-C)/SIGHUP,\n"
+	"after --num-events, after --duration, after --idle-timeout, or when every\n"
+	"--pulse generator has finished; then prints a summary on stderr and\n"
+	"exits 0.\n"
 	"\n"
 	"Options:\n"
 	PIN_HELP
@@ -43,6 +44,7 @@ static const char help[] =
 	"      --utc, --localtime  %t as a date and time, UTC or local\n"
 	"      --banner            say which lines are monitored, first\n"
 	"      --event-buffer N    kernel/sim event buffer per pin (events)\n"
+	"  -E, --event-clock C     monotonic (default), realtime or hte\n"
 	"  -q, --quiet             no output but errors (no events, no summary)\n"
 	"      --no-summary        the events, without the summary\n"
 	"  -h, --help              this help\n"
@@ -110,12 +112,6 @@ static void on_event(const struct pinwatch_event *ev, void *arg)
 		format_event(stdout, m->format, &mp->line, ev, m->tf);
 		putchar('\n');
 	}
-	/* line-buffered by hand: the flush's result tells a closed pipe */
-	if (fflush(stdout) != 0) {
-		m->write_errno = errno ? errno : EIO;
-		m->stop = 1;
-		return;
-	}
 	if (ev->edge == PINWATCH_EVENT_ERROR) {
 		mp->error = ev->value;
 		fprintf(stderr, "pinwatch mon: %s: watch disabled: %s\n", mp->line.pin,
@@ -128,19 +124,52 @@ static void on_event(const struct pinwatch_event *ev, void *arg)
 		m->stop = 1;
 }
 
-static int mon_done(void *arg)
+/* Several pins: one group watch, its events in time order across them;
+ * ev->pin says whose. */
+static void on_group_event(const struct pinwatch_event *ev, void *arg)
 {
-	return ((struct mon *)arg)->stop;
+	struct mon *m = arg;
+
+	for (size_t i = 0; i < m->npins; i++)
+		if (m->s.pins[i].pin == ev->pin) {
+			on_event(ev, &m->pins[i]);
+			return;
+		}
+	if (ev->edge == PINWATCH_EVENT_ERROR)   /* the group's own fault */
+		on_event(ev, &m->pins[0]);
 }
 
+/* The loop asks before each wait and dispatch: so the output is flushed
+ * once per batch of events (not per event: a write each), before mon
+ * sleeps -- line-buffered by hand, and the flush's result tells a closed
+ * pipe. */
+static int mon_done(void *arg)
+{
+	struct mon *m = arg;
+
+	if (!m->write_errno && fflush(stdout) != 0) {
+		m->write_errno = errno ? errno : EIO;
+		m->stop = 1;
+	}
+	return m->stop;
+}
+
+/* One line per watch: per pin, or for the group of them all. */
 static void summary(const struct session *s)
 {
 	for (size_t i = 0; i < s->npins; i++) {
 		struct pinwatch_watch_stats st;
+		if (s->group && i > 0)
+			break;
 		if (pinwatch_watch_stats(s->watcher, s->pins[i].id, &st) < 0)
 			continue;
-		fprintf(stderr, "%s: %llu events (%llu rising, %llu falling), %s%llu lost",
-			s->pins[i].name, (unsigned long long)st.delivered,
+		if (s->group)
+			for (size_t k = 0; k < s->npins; k++)
+				fprintf(stderr, "%s%s", k ? " " : "", s->pins[k].name);
+		else
+			fputs(s->pins[i].name, stderr);
+		fprintf(stderr, ": %llu events (%llu rising, %llu falling), %s%llu lost",
+			(unsigned long long)st.delivered,
 			(unsigned long long)st.rising, (unsigned long long)st.falling,
 			st.loss_seen == PINWATCH_LOSS_AT_LEAST ? "at least " : "",
 			(unsigned long long)st.lost);
@@ -223,6 +252,8 @@ int cmd_mon(struct tool_ctx *ctx)
 
 	session_init(s, ctx->cmd);
 	s->wcfg.callback = on_event;
+	s->group_callback = on_group_event;
+	s->group_ctx = &m;
 	ret = parse_options(ctx, help, "n:F:jq" SESSION_OPTSTRING, longopts, mon_option, &m);
 	if (ret >= 0)
 		return ret;

@@ -42,6 +42,16 @@ int session_option(struct session *s, int opt, const char *arg)
 		if (parse_duration(arg, &s->wcfg.debounce_ns) < 0)
 			return duration_error(s->cmd, "debounce", arg);
 		return 0;
+	case 'E':
+		if (!strcmp(arg, "monotonic"))
+			s->wcfg.event_clock = PINWATCH_CLOCK_MONOTONIC;
+		else if (!strcmp(arg, "realtime"))
+			s->wcfg.event_clock = PINWATCH_CLOCK_REALTIME;
+		else if (!strcmp(arg, "hte"))
+			s->wcfg.event_clock = PINWATCH_CLOCK_HTE;
+		else
+			return usage_error(s->cmd, "bad event clock '%s': monotonic, realtime or hte", arg);
+		return 0;
 	case OPT_EVENT_BUFFER:
 		if (parse_u64(arg, 1, 65536, &v) < 0)
 			return usage_error(s->cmd, "bad event buffer '%s': 1 to 65536 events", arg);
@@ -76,20 +86,45 @@ int session_pins(struct session *s, const struct tool_ctx *ctx)
 	return 0;
 }
 
-/* The buffer is asked for by default; a backend without a settable one
- * (sysfs, libgpiod 1.6) is fine with its own unless the user insisted. */
+/* Add SP's watch (the group's, when there is one).  The buffer is asked
+ * for by default; a backend without a settable one (sysfs, libgpiod 1.6)
+ * is fine with its own unless the user insisted. */
 static int add_watch(struct session *s, struct session_pin *sp)
 {
 	struct pinwatch_watch_config *wcfg = &s->wcfg;
 	int ret;
 
-	wcfg->ctx = sp->ctx;
-	ret = pinwatch_watch_add(s->watcher, sp->pin, wcfg, &sp->id);
-	if (ret == -EOPNOTSUPP && !s->explicit_buffer && wcfg->event_buffer) {
+	for (int retry = 0;; retry++) {
+		if (s->group) {
+			wcfg->callback = s->group_callback;
+			wcfg->ctx = s->group_ctx;
+			ret = pinwatch_watch_add_group(s->watcher, s->group, wcfg, &sp->id);
+		} else {
+			wcfg->ctx = sp->ctx;
+			ret = pinwatch_watch_add(s->watcher, sp->pin, wcfg, &sp->id);
+		}
+		if (retry || ret != -EOPNOTSUPP || s->explicit_buffer || !wcfg->event_buffer)
+			return ret;
 		wcfg->event_buffer = 0;
-		ret = pinwatch_watch_add(s->watcher, sp->pin, wcfg, &sp->id);
 	}
-	return ret;
+}
+
+/* The pins' requests: one group (one watch, time order across the pins)
+ * when the command asked for it and there are several, else one each. */
+static int open_pins(struct session *s)
+{
+	if (!s->group_callback || s->npins < 2) {
+		for (size_t i = 0; i < s->npins; i++)
+			if (pinwatch_pin_open(s->board, s->open_names[i], &s->po.cfg, &s->pins[i].pin) < 0)
+				return -1;
+		return 0;
+	}
+	if (pinwatch_group_open(s->board, (const char *const *)s->open_names, s->npins,
+				&s->po.cfg, &s->group) < 0)
+		return -1;
+	for (size_t i = 0; i < s->npins; i++)
+		s->pins[i].pin = pinwatch_group_pin(s->group, i);
+	return 0;
 }
 
 int session_open(struct session *s)
@@ -110,21 +145,21 @@ int session_open(struct session *s)
 		return ret;
 	if (pinwatch_watcher_new(&s->watcher) < 0)
 		return library_error(s->cmd);
-	/* One request and one watch per pin.  Events of several pins arrive
-	 * in order per pin only; a line group (one request, one watch, events
-	 * in time order across its lines) replaces this loop when the library
-	 * has one, and session_pin keeps naming each line for the consumer. */
+	if (open_pins(s) < 0)
+		return library_error(s->cmd);
 	for (size_t i = 0; i < s->npins; i++) {
 		struct session_pin *sp = &s->pins[i];
 		struct pinwatch_line_info li;
 		struct pinwatch_bank_info bi;
-		if (pinwatch_pin_open(s->board, s->open_names[i], &s->po.cfg, &sp->pin) < 0 ||
-		    pinwatch_pin_info(sp->pin, &li) < 0 ||
-		    pinwatch_board_bank_info(s->board, li.bank, &bi) < 0 ||
-		    add_watch(s, sp) < 0)
+		if (pinwatch_pin_info(sp->pin, &li) < 0 ||
+		    pinwatch_board_bank_info(s->board, li.bank, &bi) < 0)
 			return library_error(s->cmd);
 		snprintf(sp->chip, sizeof(sp->chip), "%s", bi.name);
 		sp->offset = li.offset;
+		if (s->group && i > 0)
+			sp->id = s->pins[0].id;   /* the group's one watch */
+		else if (add_watch(s, sp) < 0)
+			return library_error(s->cmd);
 	}
 	return 0;
 }
@@ -156,8 +191,11 @@ enum loop_end session_run(struct session *s)
 void session_close(struct session *s)
 {
 	stim_stop(s->board, &s->stim);
-	for (size_t i = 0; i < s->npins; i++)
-		pinwatch_pin_close(s->pins[i].pin);
+	if (s->group)
+		pinwatch_group_close(s->group);   /* its members with it */
+	else
+		for (size_t i = 0; i < s->npins; i++)
+			pinwatch_pin_close(s->pins[i].pin);
 	pinwatch_watcher_free(s->watcher);
 	pinwatch_board_close(s->board);
 	free(s->pins);

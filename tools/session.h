@@ -32,11 +32,9 @@
 
 /*
  * The shared letters and long options, for the command's getopt tables.
- * -p is gpiomon's --debounce-period; -E is left for gpiomon's
- * --event-clock (a watch option of its own: when the library has it, it
- * is parsed here and set in wcfg, and both commands have it).
+ * -p is gpiomon's --debounce-period, -E its --event-clock.
  */
-#define SESSION_OPTSTRING "e:t:d:p:w:" PIN_OPTSTRING
+#define SESSION_OPTSTRING "e:t:d:p:E:w:" PIN_OPTSTRING
 #define SESSION_LONGOPTS \
 	{ "edge", required_argument, NULL, 'e' }, \
 	{ "edges", required_argument, NULL, 'e' }, \
@@ -44,6 +42,7 @@
 	{ "debounce", required_argument, NULL, 'd' }, \
 	{ "debounce-period", required_argument, NULL, 'p' }, \
 	{ "event-buffer", required_argument, NULL, OPT_EVENT_BUFFER }, \
+	{ "event-clock", required_argument, NULL, 'E' }, \
 	{ "wire", required_argument, NULL, 'w' }, \
 	{ "pulse", required_argument, NULL, OPT_PULSE }, \
 	PIN_LONGOPTS
@@ -68,6 +67,13 @@ struct session {
 	struct loop loop;                 /* -t; the command sets its hooks */
 	const int *sigs;                  /* the signals to wait for (NULL: */
 	size_t nsigs;                     /* signals_open()'s) */
+	/* Several pins in one line group, one watch (events in time order
+	 * across them, ev->pin telling which): set group_callback (and its
+	 * ctx) before session_open; every session_pin's id is then the
+	 * group watch's.  NULL: one watch per pin, each with its ctx. */
+	pinwatch_callback group_callback;
+	void *group_ctx;
+	pinwatch_group *group;
 	struct session_pin *pins;
 	char **names;                     /* the pins' names, as given */
 	char **open_names;                /* and as opened (-c: chip:offset) */
