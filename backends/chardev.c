@@ -576,8 +576,18 @@ static void convert(struct cd_line *l, const struct pw_cd_event *in,
 	}
 }
 
-/* With l->mu held. */
-static int read_locked(struct cd_line *l, struct pw_raw_event *ev, size_t n)
+/* A source of kernel events (a line's request, a group's) and where each
+ * goes: take() converts RAW into OUT, 0 if it is not one of ours. */
+struct cd_source {
+	int (*read)(void *req, struct pw_cd_event *raw, size_t n);
+	int (*take)(void *owner, const struct pw_cd_event *raw, struct pw_raw_event *out, int kseq);
+	void *req, *owner;
+};
+
+/* Up to n events, in batches of PW_CD_READ_MAX.  A fault after some events
+ * hands over what this batch has: the fault (device gone) shows again on
+ * the next read, with nothing lost. */
+static int read_batches(const struct cd_source *src, struct pw_raw_event *ev, size_t n)
 {
 	struct pw_cd_event raw[PW_CD_READ_MAX];
 	int kseq = (pw_cd_caps() & PW_CAP_KERNEL_SEQNO) != 0;
@@ -585,22 +595,39 @@ static int read_locked(struct cd_line *l, struct pw_raw_event *ev, size_t n)
 
 	while (total < n) {
 		size_t want = n - total < PW_CD_READ_MAX ? n - total : PW_CD_READ_MAX;
-		int got = pw_cd_read(l->req, raw, want);
+		int got = src->read(src->req, raw, want);
 
 		if (got < 0) {
-			/* Hand over what this batch has; the fault (device gone)
-			 * shows again on the next read, with nothing lost. */
 			if (total)
 				break;
 			return got;
 		}
 		for (int i = 0; i < got; i++)
-			convert(l, &raw[i], &ev[total + (size_t)i], kseq);
-		total += (size_t)got;
+			total += (size_t)src->take(src->owner, &raw[i], &ev[total], kseq);
 		if ((size_t)got < want)
 			break;
 	}
 	return (int)total;
+}
+
+static int line_read(void *req, struct pw_cd_event *raw, size_t n)
+{
+	return pw_cd_read(req, raw, n);
+}
+
+static int line_take(void *owner, const struct pw_cd_event *raw, struct pw_raw_event *out,
+		     int kseq)
+{
+	convert(owner, raw, out, kseq);
+	return 1;
+}
+
+/* With l->mu held. */
+static int read_locked(struct cd_line *l, struct pw_raw_event *ev, size_t n)
+{
+	const struct cd_source src = { line_read, line_take, l->req, l };
+
+	return read_batches(&src, ev, n);
 }
 
 static const char *clock_name(int clock)
@@ -808,37 +835,34 @@ static int cd_group_edges_enable(void *group, const struct pw_edge_config *ec, i
 	return rc < 0 ? explain_line(cg->board, cg->bank, cg->lines[0].offset, rc) : 0;
 }
 
+static int group_read(void *req, struct pw_cd_event *raw, size_t n)
+{
+	return pw_cd_group_read(req, raw, n);
+}
+
+/* A group's event goes to its member (by offset), with that line's seqno. */
+static int group_take(void *owner, const struct pw_cd_event *raw, struct pw_raw_event *out,
+		      int kseq)
+{
+	struct cd_group *cg = owner;
+	size_t k = 0;
+
+	while (k < cg->n && cg->lines[k].offset != raw->offset)
+		k++;
+	if (k == cg->n)
+		return 0;   /* not ours: cannot happen */
+	convert(&cg->lines[k], raw, out, kseq);
+	out->count = 0;
+	out->line = (unsigned)k;
+	return 1;
+}
+
 /* With cg->mu held: up to n events, each on its member. */
 static int group_read_locked(struct cd_group *cg, struct pw_raw_event *ev, size_t n)
 {
-	struct pw_cd_event raw[PW_CD_READ_MAX];
-	int kseq = (pw_cd_caps() & PW_CAP_KERNEL_SEQNO) != 0;
-	size_t total = 0;
+	const struct cd_source src = { group_read, group_take, cg->g, cg };
 
-	while (total < n) {
-		size_t want = n - total < PW_CD_READ_MAX ? n - total : PW_CD_READ_MAX;
-		int got = pw_cd_group_read(cg->g, raw, want);
-		if (got < 0) {
-			if (total)
-				break;
-			return got;
-		}
-		for (int i = 0; i < got; i++) {
-			size_t k = 0;
-			while (k < cg->n && cg->lines[k].offset != raw[i].offset)
-				k++;
-			struct pw_raw_event *out = &ev[total];
-			if (k == cg->n)
-				continue;   /* not ours: cannot happen */
-			convert(&cg->lines[k], &raw[i], out, kseq);
-			out->count = 0;
-			out->line = (unsigned)k;
-			total++;
-		}
-		if ((size_t)got < want)
-			break;
-	}
-	return (int)total;
+	return read_batches(&src, ev, n);
 }
 
 static void cd_group_edges_disable(void *group)

@@ -222,18 +222,24 @@ out:
 	return err;
 }
 
-static int reconfigure_in_place(struct pw_cd_req *r)
+/* Apply LC (NULL: it could not be built) to REQ's lines in place, and
+ * free it: a line's or a group's reconfigure. */
+static int apply_line_config(struct gpiod_line_request *req, struct gpiod_line_config *lc)
 {
-	struct gpiod_line_config *lc = line_config_of(r);
 	int rc = 0;
 
 	if (!lc)
 		return -ENOMEM;
 	errno = 0;
-	if (gpiod_line_request_reconfigure_lines(r->req, lc) < 0)
+	if (gpiod_line_request_reconfigure_lines(req, lc) < 0)
 		rc = errno_or(-EIO);
 	gpiod_line_config_free(lc);
 	return rc;
+}
+
+static int reconfigure_in_place(struct pw_cd_req *r)
+{
+	return apply_line_config(r->req, line_config_of(r));
 }
 
 int pw_cd_request(struct pw_cd_chip *c, unsigned offset,
@@ -595,16 +601,7 @@ int pw_cd_group_set(struct pw_cd_group *g, const int *values)
 
 static int group_reconfigure_in_place(struct pw_cd_group *g)
 {
-	struct gpiod_line_config *lc = group_line_config(g);
-	int rc = 0;
-
-	if (!lc)
-		return -ENOMEM;
-	errno = 0;
-	if (gpiod_line_request_reconfigure_lines(g->req, lc) < 0)
-		rc = errno_or(-EIO);
-	gpiod_line_config_free(lc);
-	return rc;
+	return apply_line_config(g->req, group_line_config(g));
 }
 
 int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *cfg)
