@@ -684,22 +684,30 @@ static void cd_edges_disable(void *line)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* A read found no edge: the wake-up may be the node's news (L's inotify
+ * watch, gone_watch_start).  Consume it (level-triggered: else the loop
+ * would spin) and say so, for a second read: a chip that is gone fails
+ * that read (ENODEV).  Only then, so a wake-up with edges costs no extra
+ * read. */
+static int node_news_drained(struct cd_line *l)
+{
+	char buf[sizeof(struct inotify_event) + NAME_MAX + 1];
+
+	if (l->ino < 0)
+		return 0;
+	while (read(l->ino, buf, sizeof(buf)) > 0)
+		;
+	return 1;
+}
+
 static int cd_read_events(void *line, struct pw_raw_event *ev, size_t n)
 {
 	struct cd_line *l = line;
 
 	pthread_mutex_lock(&l->mu);
 	int rc = read_locked(l, ev, n);
-	if (rc == 0 && l->ino >= 0) {
-		/* No edge: the wake-up was the node's news.  Consume it
-		 * (level-triggered: else the loop would spin); a chip that is
-		 * gone fails the read (ENODEV), before or after.  Only here, so
-		 * a wake-up with edges costs no extra read. */
-		char buf[sizeof(struct inotify_event) + NAME_MAX + 1];
-		while (read(l->ino, buf, sizeof(buf)) > 0)
-			;
+	if (rc == 0 && node_news_drained(l))
 		rc = read_locked(l, ev, n);
-	}
 	pthread_mutex_unlock(&l->mu);
 	if (rc == -ENODEV || rc == -ENXIO)
 		pw_detail("%s is gone", l->board->banks[l->bank].path);
@@ -782,6 +790,7 @@ static void cd_release_group(void *group)
 {
 	struct cd_group *cg = group;
 
+	gone_watch_stop(&cg->lines[0]);   /* the core disables edges first; never leak */
 	pw_cd_release_group(cg->g);
 	for (size_t i = 0; i < cg->n; i++)
 		pthread_mutex_destroy(&cg->lines[i].mu);
@@ -829,7 +838,9 @@ static int cd_group_edges_enable(void *group, const struct pw_edge_config *ec, i
 	if (rc == 0) {
 		for (size_t i = 0; i < cg->n; i++)
 			cg->lines[i].seq_base = cg->lines[i].seq;   /* each watch from 1 */
-		*fd = pw_cd_group_fd(cg->g);
+		/* an unplugged chip wakes the watch too (lines[0] holds the
+		 * node watch, as a line's own does) */
+		*fd = gone_watch_start(&cg->lines[0], pw_cd_group_fd(cg->g));
 	}
 	pthread_mutex_unlock(&cg->mu);
 	return rc < 0 ? explain_line(cg->board, cg->bank, cg->lines[0].offset, rc) : 0;
@@ -875,6 +886,7 @@ static void cd_group_edges_disable(void *group)
 	if (pw_cd_group_edges_disable(cg->g) == 0)
 		while (group_read_locked(cg, drain, PW_ARRAY_SIZE(drain)) > 0)
 			;
+	gone_watch_stop(&cg->lines[0]);
 	pthread_mutex_unlock(&cg->mu);
 }
 
@@ -884,6 +896,8 @@ static int cd_group_read_events(void *group, struct pw_raw_event *ev, size_t n)
 
 	pthread_mutex_lock(&cg->mu);
 	int rc = group_read_locked(cg, ev, n);
+	if (rc == 0 && node_news_drained(&cg->lines[0]))
+		rc = group_read_locked(cg, ev, n);
 	pthread_mutex_unlock(&cg->mu);
 	if (rc == -ENODEV || rc == -ENXIO)
 		pw_detail("%s is gone", cg->board->banks[cg->bank].path);

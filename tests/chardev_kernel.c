@@ -366,13 +366,10 @@ static void gone_cleanup(void)
 	rmdir(gone_dir);
 }
 
-START_TEST(t_chip_gone)
+/* A gpio-sim chip of its own (label pwgone, 8 lines), live: its spec. */
+static void gone_chip_make(char *board_spec, size_t len)
 {
-	char bank[PATH_MAX + 16], path[PATH_MAX + 32], chip[64], board_spec[128];
-	struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_BOTH, .queue_size = 8 };
-	struct pinwatch_event ev;
-	pinwatch_board *b;
-	pinwatch_pin *p;
+	char bank[PATH_MAX + 16], path[PATH_MAX + 32], chip[64];
 	FILE *f;
 
 	gone_cleanup();
@@ -387,8 +384,18 @@ START_TEST(t_chip_gone)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(fscanf(f, "%63s", chip), 1);
 	fclose(f);
+	snprintf(board_spec, len, "chardev:/dev/%s", chip);
+}
 
-	snprintf(board_spec, sizeof(board_spec), "chardev:/dev/%s", chip);
+START_TEST(t_chip_gone)
+{
+	char board_spec[128];
+	struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_BOTH, .queue_size = 8 };
+	struct pinwatch_event ev;
+	pinwatch_board *b;
+	pinwatch_pin *p;
+
+	gone_chip_make(board_spec, sizeof(board_spec));
 	ck_assert_msg(pinwatch_board_open(board_spec, &b) == 0, "%s", pinwatch_last_error());
 	ck_assert_msg(pinwatch_pin_open(b, "pwgone:3", NULL, &p) == 0, "%s", pinwatch_last_error());
 	pinwatch_watch_id id = watch(p, &cfg);
@@ -404,6 +411,36 @@ START_TEST(t_chip_gone)
 	ck_assert_int_eq(pinwatch_pin_get(p), -ENODEV);
 	ck_assert_msg(strstr(pinwatch_last_error(), "is gone"), "message: %s", pinwatch_last_error());
 	pinwatch_pin_close(p);
+	pinwatch_board_close(b);
+	gone_cleanup();
+}
+END_TEST
+
+/* The same for an idle group watch (issue 16): with libgpiod 2.x its one
+ * request descriptor would not wake on an unplugged chip (kernels up to
+ * 6.1), so the group's node watch must; with 1.6, its members' do. */
+START_TEST(t_chip_gone_group)
+{
+	char board_spec[128];
+	const char *names[] = { "pwgone:2", "pwgone:5" };
+	struct pinwatch_watch_config cfg = { .queue_size = 8 };
+	struct pinwatch_event ev;
+	pinwatch_board *b;
+	pinwatch_group *g;
+	pinwatch_watch_id id;
+
+	gone_chip_make(board_spec, sizeof(board_spec));
+	ck_assert_msg(pinwatch_board_open(board_spec, &b) == 0, "%s", pinwatch_last_error());
+	ck_assert_msg(pinwatch_group_open(b, names, 2, NULL, &g) == 0, "%s", pinwatch_last_error());
+	ck_assert_msg(pinwatch_watch_add_group(watcher, g, &cfg, &id) == 0, "%s", pinwatch_last_error());
+
+	ck_assert_int_eq(write_file(gone_dir, "live", "0"), 0);
+	struct pinwatch_watch_stats st = dispatch_until(id, UINT64_MAX);
+	ck_assert_int_eq(st.error, -ENODEV);
+	ck_assert_int_ge(pinwatch_watch_read(watcher, id, &ev, 1, 0), 1);
+	ck_assert_int_eq(ev.edge, PINWATCH_EVENT_ERROR);
+	ck_assert_int_eq(ev.value, -ENODEV);
+	pinwatch_group_close(g);
 	pinwatch_board_close(b);
 	gone_cleanup();
 }
@@ -498,6 +535,7 @@ Suite *chardev_kernel_suite(const char *board_spec)
 	tcase_add_test(tc, t_debounce);
 	tcase_add_test(tc, t_no_stale_events);
 	tcase_add_test(tc, t_chip_gone);
+	tcase_add_test(tc, t_chip_gone_group);
 	tcase_add_test(tc, t_permission_denied);
 	tcase_add_test(tc, t_descriptors_close_on_exec);
 	suite_add_tcase(s, tc);
