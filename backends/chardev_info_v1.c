@@ -43,6 +43,7 @@ static void info_from_kernel(const struct gpioline_info *k, struct pinwatch_line
 	out->drive = (k->flags & GPIOLINE_FLAG_OPEN_DRAIN) ? PINWATCH_DRIVE_OPEN_DRAIN
 		     : (k->flags & GPIOLINE_FLAG_OPEN_SOURCE) ? PINWATCH_DRIVE_OPEN_SOURCE
 		     : PINWATCH_DRIVE_PUSH_PULL;
+	out->edges = -1;   /* uAPI v1's line info has no edge flags */
 }
 
 int pw_cd_info_watch(const char *path, unsigned offset, struct pw_cd_info **out)

@@ -116,6 +116,7 @@ int pw_cd_line_info(struct pw_cd_chip *c, unsigned offset,
 	out->drive = gpiod_line_is_open_drain(line) ? PINWATCH_DRIVE_OPEN_DRAIN
 		     : gpiod_line_is_open_source(line) ? PINWATCH_DRIVE_OPEN_SOURCE
 		     : PINWATCH_DRIVE_PUSH_PULL;
+	out->edges = -1;   /* uAPI v1's line info has no edge flags */
 	return 0;
 }
 

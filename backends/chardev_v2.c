@@ -114,6 +114,13 @@ void pw_cd_info_from_gpiod(struct gpiod_line_info *li, struct pinwatch_line_info
 			 ? PINWATCH_DIR_OUTPUT : PINWATCH_DIR_INPUT;
 	out->active_low = gpiod_line_info_is_active_low(li);
 	out->bias = bias_from_gpiod(gpiod_line_info_get_bias(li));
+	switch (gpiod_line_info_get_edge_detection(li)) {
+	case GPIOD_LINE_EDGE_RISING: out->edges = PINWATCH_EDGE_RISING; break;
+	case GPIOD_LINE_EDGE_FALLING: out->edges = PINWATCH_EDGE_FALLING; break;
+	case GPIOD_LINE_EDGE_BOTH: out->edges = PINWATCH_EDGE_BOTH; break;
+	default: out->edges = 0; break;
+	}
+	out->debounce_ns = (uint64_t)gpiod_line_info_get_debounce_period_us(li) * 1000u;
 	switch (gpiod_line_info_get_drive(li)) {
 	case GPIOD_LINE_DRIVE_OPEN_DRAIN:
 		out->drive = PINWATCH_DRIVE_OPEN_DRAIN;

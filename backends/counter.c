@@ -219,6 +219,7 @@ static int counter_line_info(void *state, unsigned bank, unsigned offset,
 	out->active_low = 0;
 	out->bias = PINWATCH_BIAS_UNKNOWN;
 	out->drive = PINWATCH_DRIVE_PUSH_PULL;
+	out->edges = -1;   /* the count's function is not a line's edge setting */
 	return 0;
 }
 

@@ -184,6 +184,11 @@ static void read_config(const struct sysfs_state *st, const char *dir,
 	snprintf(rel, sizeof(rel), "%s/active_low", dir);
 	if (pw_sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
 		out->active_low = !strcmp(buf, "1");
+	snprintf(rel, sizeof(rel), "%s/edge", dir);
+	if (pw_sysfs_read_attr(st, rel, buf, sizeof(buf)) == 0)
+		out->edges = !strcmp(buf, "rising") ? PINWATCH_EDGE_RISING
+			   : !strcmp(buf, "falling") ? PINWATCH_EDGE_FALLING
+			   : !strcmp(buf, "both") ? PINWATCH_EDGE_BOTH : 0;
 }
 
 static int sysfs_line_info(void *state, unsigned bank, unsigned offset,

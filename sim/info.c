@@ -34,6 +34,8 @@ void pw_sim_line_describe_locked(const struct sim_line *l, struct pinwatch_line_
 	out->active_low = l->requested ? l->active_low : 0;
 	out->bias = l->bias;
 	out->drive = l->requested ? l->drive : PINWATCH_DRIVE_PUSH_PULL;
+	out->edges = l->requested ? l->edges : 0;
+	out->debounce_ns = 0;   /* the core debounces sim lines in software */
 }
 
 static void ring_doorbell(struct sim_info_watch *iw)

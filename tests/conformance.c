@@ -127,6 +127,33 @@ START_TEST(t_line_info_of_requested)
 }
 END_TEST
 
+/* The line info says which edges a watched line detects (gpioinfo's
+ * edges=): rising-only while watched so, none again after the watch goes;
+ * chardev with libgpiod 1.6 cannot tell (-1: uAPI v1 has no edge flags). */
+START_TEST(t_line_info_edges)
+{
+	struct pinwatch_watch_config cfg = { .edges = PINWATCH_EDGE_RISING, .queue_size = 4 };
+	struct pinwatch_line_info li;
+	pinwatch_pin *in = open_in(IN, 0);
+	pinwatch_watch_id id;
+	int v1 = 0;
+#ifdef HAVE_LIBGPIOD_V1
+	v1 = !strncmp(pinwatch_board_backend(board), "chardev", 7);
+#endif
+
+	ck_assert_int_eq(pinwatch_pin_info(in, &li), 0);
+	ck_assert_int_eq(li.edges, v1 ? -1 : 0);
+	ck_assert_msg(pinwatch_watch_add(watcher, in, &cfg, &id) == 0, "%s", pinwatch_last_error());
+	ck_assert_int_eq(pinwatch_pin_info(in, &li), 0);
+	ck_assert_int_eq(li.edges, v1 ? -1 : PINWATCH_EDGE_RISING);
+	ck_assert_uint_eq(li.debounce_ns, 0);
+	ck_assert_int_eq(pinwatch_watch_remove(watcher, id), 0);
+	ck_assert_int_eq(pinwatch_pin_info(in, &li), 0);
+	ck_assert_int_eq(li.edges, v1 ? -1 : 0);
+	pinwatch_pin_close(in);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ levels */
 
 START_TEST(t_input_follows_world)
@@ -740,6 +767,7 @@ static Suite *conformance_suite(void)
 	}
 	tcase_add_test(layout, t_banks_and_names);
 	tcase_add_test(layout, t_line_info_of_requested);
+	tcase_add_test(layout, t_line_info_edges);
 	tcase_add_test(levels, t_input_follows_world);
 	tcase_add_test(levels, t_input_active_low);
 	tcase_add_test(levels, t_output_drives_world);

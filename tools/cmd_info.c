@@ -48,11 +48,18 @@ static void print_line(const struct pinwatch_line_info *li)
 	       li->active_low ? "active-low" : "active-high", bias_name(li->bias),
 	       drive_name(li->drive));
 	if (!li->used)
-		printf("unused\n");
+		printf("unused");
 	else if (li->consumer[0])
-		printf("used by \"%s\"\n", li->consumer);
+		printf("used by \"%s\"", li->consumer);
 	else
-		printf("used\n");
+		printf("used");
+	/* gpioinfo's edges= and debounce-period=, where the line has them */
+	if (li->edges > 0)
+		printf(" edges=%s", li->edges == PINWATCH_EDGE_BOTH ? "both"
+		       : li->edges == PINWATCH_EDGE_RISING ? "rising" : "falling");
+	if (li->debounce_ns)
+		printf(" debounce-period=%lluus", (unsigned long long)(li->debounce_ns / 1000));
+	putchar('\n');
 }
 
 static int heading(struct info *in, unsigned bank)
