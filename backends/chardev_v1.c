@@ -39,7 +39,24 @@ struct pw_cd_req {
 	int value;       /* logical value driven (outputs) */
 	int edges;       /* PINWATCH_EDGE_* while requested for events, else 0 */
 	int lost;        /* -errno: a re-request failed, the line is not ours */
+	/* A member of a group's one handle (line groups): get and set go
+	 * through the whole handle, index says which of its lines. */
+	struct pw_cd_group *group;
+	size_t index;
 };
+
+/* A group of outputs: one kernel line handle for all its lines (uAPI v1's
+ * GPIOHANDLE request takes many), so a set is one ioctl. */
+struct pw_cd_group {
+	struct gpiod_chip *chip;   /* its own, as a request's */
+	struct gpiod_line_bulk bulk;
+	struct pw_cd_req *members;
+	int *values;               /* what each line drives (a set sets all) */
+	size_t n;
+};
+
+static int group_member_get(struct pw_cd_req *r);
+static int group_member_set(struct pw_cd_req *r, int value);
 
 unsigned pw_cd_caps(void)
 {
@@ -267,6 +284,8 @@ void pw_cd_release(struct pw_cd_req *r)
 
 int pw_cd_get(struct pw_cd_req *r)
 {
+	if (r->group)
+		return group_member_get(r);
 	if (r->lost)
 		return r->lost;
 	int v = gpiod_line_get_value(r->line);
@@ -279,6 +298,8 @@ int pw_cd_set(struct pw_cd_req *r, int value)
 		return r->lost;
 	if (!r->output)
 		return -EPERM;
+	if (r->group)
+		return group_member_set(r, value);
 	if (gpiod_line_set_value(r->line, !!value) < 0)
 		return errno ? -errno : -EIO;
 	r->value = !!value;
@@ -379,37 +400,148 @@ int pw_cd_read(struct pw_cd_req *r, struct pw_cd_event *ev, size_t n)
 
 /* ------------------------------------------------ line groups (issue 16) */
 
-/* libgpiod 1.6 gives one event descriptor per line and no multi-line
- * reconfigure: groups use the core's per-line fallback (and its merge). */
+/* libgpiod 1.6 (uAPI v1): a line is in one handle for values or in an
+ * event request of its own, never both, so only a group of outputs is one
+ * kernel handle (atomic get and set, one ioctl each); a group of inputs is
+ * -EOPNOTSUPP, the core's per-line fallback, so that it can be watched
+ * (its events ordered by the core's merge). */
 int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
 			const struct pw_line_config *cfg, struct pw_cd_group **out,
 			struct pw_cd_req **members)
 {
-	(void)c, (void)offsets, (void)n, (void)cfg, (void)out, (void)members;
-	return -EOPNOTSUPP;
+	struct pw_cd_group *g;
+	int flags, drive, rc;
+
+	if (cfg->direction != PINWATCH_DIR_OUTPUT || n > GPIOD_LINE_BULK_MAX_LINES)
+		return -EOPNOTSUPP;
+	rc = flags_of(cfg, &flags, &drive);
+	if (rc < 0)
+		return rc;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	g->n = n;
+	g->members = calloc(n, sizeof(*g->members));
+	g->values = calloc(n, sizeof(*g->values));
+	g->chip = gpiod_chip_open(c->path);
+	if (!g->members || !g->values || !g->chip) {
+		rc = g->chip ? -ENOMEM : (errno ? -errno : -ENODEV);
+		goto fail;
+	}
+	if (gpiod_chip_get_lines(g->chip, (unsigned *)offsets, (unsigned)n, &g->bulk) < 0) {
+		rc = errno ? -errno : -EINVAL;
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++)
+		g->values[i] = !!cfg->value;
+	struct gpiod_line_request_config rcfg = {
+		.consumer = cfg->consumer,
+		.request_type = GPIOD_LINE_REQUEST_DIRECTION_OUTPUT,
+		.flags = flags | drive,
+	};
+	if (gpiod_line_request_bulk(&g->bulk, &rcfg, g->values) < 0) {
+		rc = errno ? -errno : -EIO;
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pw_cd_req *r = &g->members[i];
+		r->line = gpiod_line_bulk_get_line(&g->bulk, (unsigned)i);
+		strncpy(r->consumer, cfg->consumer, sizeof(r->consumer) - 1);
+		r->flags = flags;
+		r->drive_flags = drive;
+		r->output = 1;
+		r->value = g->values[i];
+		r->group = g;
+		r->index = i;
+		members[i] = r;
+	}
+	*out = g;
+	return 0;
+fail:
+	if (g->chip)
+		gpiod_chip_close(g->chip);
+	free(g->members);
+	free(g->values);
+	free(g);
+	return rc;
 }
 
 void pw_cd_release_group(struct pw_cd_group *g)
 {
-	(void)g;
+	if (!g)
+		return;
+	gpiod_line_release_bulk(&g->bulk);
+	gpiod_chip_close(g->chip);
+	free(g->members);
+	free(g->values);
+	free(g);
 }
 
 int pw_cd_group_get(struct pw_cd_group *g, int *values)
 {
-	(void)g, (void)values;
-	return -EOPNOTSUPP;
+	if (gpiod_line_get_value_bulk(&g->bulk, values) < 0)
+		return errno ? -errno : -EIO;
+	return 0;
 }
 
 int pw_cd_group_set(struct pw_cd_group *g, const int *values)
 {
-	(void)g, (void)values;
-	return -EOPNOTSUPP;
+	int v[GPIOD_LINE_BULK_MAX_LINES];
+
+	for (size_t i = 0; i < g->n; i++)
+		v[i] = !!values[i];
+	if (gpiod_line_set_value_bulk(&g->bulk, v) < 0)   /* one ioctl: atomic */
+		return errno ? -errno : -EIO;
+	for (size_t i = 0; i < g->n; i++)
+		g->values[i] = g->members[i].value = v[i];
+	return 0;
 }
 
+/* One member through the whole handle: the kernel reads and sets all of
+ * its lines at once (libgpiod's single-line calls would use the first). */
+static int group_member_get(struct pw_cd_req *r)
+{
+	int v[GPIOD_LINE_BULK_MAX_LINES];
+	int rc = pw_cd_group_get(r->group, v);
+
+	return rc < 0 ? rc : v[r->index];
+}
+
+static int group_member_set(struct pw_cd_req *r, int value)
+{
+	struct pw_cd_group *g = r->group;
+	int v[GPIOD_LINE_BULK_MAX_LINES];
+
+	for (size_t i = 0; i < g->n; i++)
+		v[i] = i == r->index ? !!value : g->values[i];
+	return pw_cd_group_set(g, v);
+}
+
+/* In place (kernel 5.5+), as outputs: uAPI v1 cannot turn a value handle
+ * into event requests, so a group of outputs stays outputs. */
 int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *cfg)
 {
-	(void)g, (void)cfg;
-	return -EOPNOTSUPP;
+	int flags, drive, rc = flags_of(cfg, &flags, &drive);
+	int v[GPIOD_LINE_BULK_MAX_LINES];
+
+	if (rc < 0)
+		return rc;
+	if (cfg->direction != PINWATCH_DIR_OUTPUT) {
+		pw_detail("with libgpiod 1.6 a group of outputs stays outputs (uAPI v1: one event "
+			  "request per line); close it and open the lines as inputs");
+		return -EOPNOTSUPP;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		v[i] = !!cfg->value;
+	if (gpiod_line_set_config_bulk(&g->bulk, GPIOD_LINE_REQUEST_DIRECTION_OUTPUT,
+				       flags | drive, v) < 0)
+		return errno ? -errno : -EIO;
+	for (size_t i = 0; i < g->n; i++) {
+		g->values[i] = g->members[i].value = v[i];
+		g->members[i].flags = flags;
+		g->members[i].drive_flags = drive;
+	}
+	return 0;
 }
 
 int pw_cd_group_edges_enable(struct pw_cd_group *g, const struct pw_edge_config *ec)

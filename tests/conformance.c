@@ -518,11 +518,10 @@ START_TEST(t_group_set_seen)
 	printf("conformance: %s: group of 8 atomic: %d\n", spec, pinwatch_group_atomic(g));
 	if (!strncmp(spec, "sim", 3) && !strstr(spec, "groups=off"))
 		ck_assert_int_eq(pinwatch_group_atomic(g), 1);
-#ifdef HAVE_LIBGPIOD_V2
-	/* one kernel request for the 8 lines: each set is one ioctl */
+	/* one kernel request (libgpiod 2.x) or line handle (1.6) for the 8
+	 * lines: each set is one ioctl */
 	if (!strncmp(pinwatch_board_backend(board), "chardev", 7))
 		ck_assert_int_eq(pinwatch_group_atomic(g), 1);
-#endif
 	if (!strncmp(pinwatch_board_backend(board), "sysfs", 5))
 		ck_assert_int_eq(pinwatch_group_atomic(g), 0);   /* documented sequential */
 	for (int round = 0; round < 4; round++) {
@@ -534,6 +533,29 @@ START_TEST(t_group_set_seen)
 		ck_assert_int_eq(pinwatch_group_get(g, back), 0);
 		for (int i = 0; i < 8; i++)
 			ck_assert_int_eq(back[i], v[i]);
+	}
+	/* One member alone: only its line changes, the others keep theirs
+	 * (libgpiod 1.6: through the whole handle). */
+	ck_assert_int_eq(pinwatch_group_get(g, back), 0);
+	ck_assert_int_eq(pinwatch_pin_set(pinwatch_group_pin(g, 3), !back[3]), 0);
+	for (int i = 0; i < 8; i++) {
+		int want = i == 3 ? !back[3] : back[i];
+		ck_assert_msg(world_sense(world, group8[i]) == want, "member set: %s", group8[i]);
+		ck_assert_int_eq(pinwatch_pin_get(pinwatch_group_pin(g, (size_t)i)), want);
+	}
+	/* Back to inputs: in place, except where uAPI v1 keeps a handle of
+	 * outputs (libgpiod 1.6: refused, saying why). */
+	struct pinwatch_pin_config in_cfg = { .direction = PINWATCH_DIR_INPUT };
+	int rc = pinwatch_group_reconfigure(g, &in_cfg);
+	int v1 = 0;
+#ifdef HAVE_LIBGPIOD_V1
+	v1 = !strncmp(pinwatch_board_backend(board), "chardev", 7);
+#endif
+	if (v1) {
+		ck_assert_int_eq(rc, -EOPNOTSUPP);
+		ck_assert_ptr_nonnull(strstr(pinwatch_last_error(), "stays outputs"));
+	} else {
+		ck_assert_msg(rc == 0, "%s", pinwatch_last_error());
 	}
 	pinwatch_group_close(g);
 	/* the lines are free again */
