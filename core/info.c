@@ -286,64 +286,24 @@ int pw_info_read_locked(struct pw_watch *wa, size_t *nout)
 PINWATCH_API int pinwatch_info_read(pinwatch_watcher *w, pinwatch_watch_id id,
 				    struct pinwatch_info_event *ev, size_t n, int timeout_ms)
 {
-	uint64_t deadline = 0;
 	int ret;
+	struct pw_watch *wa = pw_queue_wait(w, id, 1, ev, n, timeout_ms, &ret);
+	size_t taken = 0;
 
-	pw_detail_clear();
-	if (!ev || !n)
-		return pw_errorf(-EINVAL, "info read: NULL or empty event buffer");
-	if (timeout_ms < -1)
-		return pw_errorf(-EINVAL, "info read: timeout %d ms: want -1 (forever), 0 or more", timeout_ms);
-	if (timeout_ms > 0)
-		deadline = pw_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
-	pw_lock();
-	if (!pw_live(w, PW_KIND_WATCHER)) {
-		pw_unlock();
-		return pw_errorf(-EINVAL, "info read: not an open watcher");
-	}
-	struct pw_watch *wa = pw_slots_find_locked(w, id);
-	if (!wa) {
-		pw_unlock();
-		return pw_errorf(-ENOENT, "watch %#llx: info read: No such watch on this watcher",
-				 (unsigned long long)id);
-	}
-	if (!wa->info || !wa->cfg.queue_size) {
-		ret = pw_errorf(-EINVAL, wa->info ? "%s: read info events: the watch has no queue (queue_size 0)"
-				: "%s: read info events: an edge watch is read with pinwatch_watch_read", wa->what);
-		pw_unlock();
+	if (!wa)
 		return ret;
-	}
-	wa->refs++;
-	while (!wa->queue.len && !wa->closing && !wa->st.error && timeout_ms != 0) {
-		wa->readers++;   /* accounting broadcasts only to waiting readers */
-		int timed_out = pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT;
-		wa->readers--;
-		if (timed_out)
-			break;
-	}
-	if (wa->queue.len) {
-		size_t taken = 0;
-		while (taken < n && wa->queue.len) {
-			unsigned at = wa->queue.head;
-			pw_queue_pop(&wa->queue, &ev[taken].ev, 1);
-			if (ev[taken].ev.edge == PINWATCH_EVENT_INFO) {
-				ev[taken].info = wa->info->queue_info[at];
-				ev[taken].ev.info = &ev[taken].info;
-			} else {
-				memset(&ev[taken].info, 0, sizeof(ev[taken].info));
-				ev[taken].ev.info = NULL;
-			}
-			taken++;
+	while (taken < n && wa->queue.len) {
+		unsigned at = wa->queue.head;
+		pw_queue_pop(&wa->queue, &ev[taken].ev, 1);
+		if (ev[taken].ev.edge == PINWATCH_EVENT_INFO) {
+			ev[taken].info = wa->info->queue_info[at];
+			ev[taken].ev.info = &ev[taken].info;
+		} else {
+			memset(&ev[taken].info, 0, sizeof(ev[taken].info));
+			ev[taken].ev.info = NULL;
 		}
-		ret = (int)taken;
-	} else if (wa->closing) {
-		ret = pw_errorf(-ENOENT, "%s: read info events: the watch was removed", wa->what);
-	} else if (wa->st.error) {
-		ret = pw_fail(wa->st.error, "%s: read info events: the watch is disabled by a fault", wa->what);
-	} else {
-		ret = 0;
+		taken++;
 	}
-	pw_watch_unref_locked(wa);
-	pw_unlock();
-	return ret;
+	pw_queue_done_locked(wa);
+	return (int)taken;
 }

@@ -254,6 +254,14 @@ static inline int pw_watch_active(const struct pw_watch *wa)
 }
 
 PW_HIDDEN void pw_watch_unref_locked(struct pw_watch *wa);
+/* The frame of a queue read (pinwatch_watch_read, pinwatch_info_read, by
+ * INFO): its checks, then a wait of up to timeout_ms for the first event.
+ * Returns the watch with events queued, referenced, core lock held (end
+ * with pw_queue_done_locked); or NULL, lock released, *ret the result (0:
+ * the timeout; -errno with the message set). */
+PW_HIDDEN struct pw_watch *pw_queue_wait(pinwatch_watcher *w, pinwatch_watch_id id, int info,
+					 const void *ev, size_t n, int timeout_ms, int *ret);
+PW_HIDDEN void pw_queue_done_locked(struct pw_watch *wa);
 
 /* account.c: turn a batch of raw events into stats, queue entries and, for
  * a callback watch, events to call back with (out, up to PW_BACKLOG_MAX).

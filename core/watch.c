@@ -274,56 +274,82 @@ PINWATCH_API int pinwatch_watch_remove(pinwatch_watcher *w, pinwatch_watch_id id
 	return 0;
 }
 
-PINWATCH_API int pinwatch_watch_read(pinwatch_watcher *w, pinwatch_watch_id id,
-				     struct pinwatch_event *ev, size_t n, int timeout_ms)
+struct pw_watch *pw_queue_wait(pinwatch_watcher *w, pinwatch_watch_id id, int info,
+			       const void *ev, size_t n, int timeout_ms, int *ret)
 {
+	const char *op = info ? "info read" : "watch read";
+	const char *reading = info ? "read info events" : "read events";
 	uint64_t deadline = 0;
-	int ret;
 
 	pw_detail_clear();
-	if (!ev || !n)
-		return pw_errorf(-EINVAL, "watch read: NULL or empty event buffer");
-	if (timeout_ms < -1)
-		return pw_errorf(-EINVAL, "watch read: timeout %d ms: want -1 (forever), 0 or more", timeout_ms);
+	if (!ev || !n) {
+		*ret = pw_errorf(-EINVAL, "%s: NULL or empty event buffer", op);
+		return NULL;
+	}
+	if (timeout_ms < -1) {
+		*ret = pw_errorf(-EINVAL, "%s: timeout %d ms: want -1 (forever), 0 or more", op, timeout_ms);
+		return NULL;
+	}
 	if (timeout_ms > 0)
 		deadline = pw_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
 	pw_lock();
 	if (!pw_live(w, PW_KIND_WATCHER)) {
 		pw_unlock();
-		return pw_errorf(-EINVAL, "watch read: not an open watcher");
+		*ret = pw_errorf(-EINVAL, "%s: not an open watcher", op);
+		return NULL;
 	}
 	struct pw_watch *wa = pw_slots_find_locked(w, id);
 	if (!wa) {
 		pw_unlock();
-		return pw_errorf(-ENOENT, "watch %#llx: read: No such watch on this watcher",
-				 (unsigned long long)id);
+		*ret = pw_errorf(-ENOENT, "watch %#llx: %s: No such watch on this watcher",
+				 (unsigned long long)id, info ? "info read" : "read");
+		return NULL;
 	}
-	if (!wa->cfg.queue_size || wa->info) {
-		ret = pw_errorf(-EINVAL, wa->info ? "%s: read events: an info watch is read with pinwatch_info_read"
-				: "%s: read events: the watch has no queue (queue_size 0)", wa->what);
+	if (!wa->cfg.queue_size || !wa->info != !info) {
+		*ret = pw_errorf(-EINVAL, !wa->info == !info ? "%s: %s: the watch has no queue (queue_size 0)"
+				 : wa->info ? "%s: %s: an info watch is read with pinwatch_info_read"
+				 : "%s: %s: an edge watch is read with pinwatch_watch_read", wa->what, reading);
 		pw_unlock();
-		return ret;
+		return NULL;
 	}
 	wa->refs++;
 	/* Nothing blocks forever unless asked to: a closed watch wakes its
 	 * readers, a faulted one returns its error once the queue is empty. */
 	while (!wa->queue.len && !wa->closing && !wa->st.error && timeout_ms != 0) {
-		wa->readers++;
+		wa->readers++;   /* accounting broadcasts only to waiting readers */
 		int timed_out = pw_cond_wait_until(&wa->cv, deadline) == -ETIMEDOUT;
 		wa->readers--;
 		if (timed_out)
 			break;
 	}
 	if (wa->queue.len)
-		ret = (int)pw_queue_pop(&wa->queue, ev, n);
-	else if (wa->closing)
-		ret = pw_errorf(-ENOENT, "%s: read events: the watch was removed", wa->what);
+		return wa;
+	if (wa->closing)
+		*ret = pw_errorf(-ENOENT, "%s: %s: the watch was removed", wa->what, reading);
 	else if (wa->st.error)
-		ret = pw_fail(wa->st.error, "%s: read events: the watch is disabled by a fault", wa->what);
+		*ret = pw_fail(wa->st.error, "%s: %s: the watch is disabled by a fault", wa->what, reading);
 	else
-		ret = 0;
+		*ret = 0;
+	pw_queue_done_locked(wa);
+	return NULL;
+}
+
+void pw_queue_done_locked(struct pw_watch *wa)
+{
 	pw_watch_unref_locked(wa);
 	pw_unlock();
+}
+
+PINWATCH_API int pinwatch_watch_read(pinwatch_watcher *w, pinwatch_watch_id id,
+				     struct pinwatch_event *ev, size_t n, int timeout_ms)
+{
+	int ret;
+	struct pw_watch *wa = pw_queue_wait(w, id, 0, ev, n, timeout_ms, &ret);
+
+	if (!wa)
+		return ret;
+	ret = (int)pw_queue_pop(&wa->queue, ev, n);
+	pw_queue_done_locked(wa);
 	return ret;
 }
 
