@@ -222,6 +222,17 @@ void pw_board_finish(pinwatch_board *b)
 	pw_unlock();
 }
 
+void pw_board_drop_locked(pinwatch_board *b)
+{
+	pinwatch_board *last = pw_board_unref_locked(b);
+
+	if (last) {
+		pw_unlock();
+		pw_board_finish(last);
+		pw_lock();
+	}
+}
+
 PINWATCH_API void pinwatch_board_close(pinwatch_board *b)
 {
 	pinwatch_board *last = NULL;

@@ -119,12 +119,7 @@ void pw_pin_release_locked(pinwatch_pin *p)
 	pw_lock();
 	p->line = NULL;
 	pw_handle_free(&p->h);
-	pinwatch_board *last = pw_board_unref_locked(b);
-	if (last) {
-		pw_unlock();
-		pw_board_finish(last);
-		pw_lock();
-	}
+	pw_board_drop_locked(b);
 	pw_broadcast();
 }
 

@@ -304,12 +304,7 @@ void pw_group_release_locked(pinwatch_group *g)
 		p->line = NULL;
 		pw_handle_close(&p->h, PW_KIND_PIN, "pinwatch_group_close");
 		pw_handle_free(&p->h);
-		pinwatch_board *last = pw_board_unref_locked(b);
-		if (last) {
-			pw_unlock();
-			pw_board_finish(last);
-			pw_lock();
-		}
+		pw_board_drop_locked(b);
 	}
 	free(g->pins);
 	g->pins = NULL;

@@ -177,12 +177,7 @@ void pw_info_finish_locked(struct pw_watch *wa)
 	b->ops->info_unwatch(src);   /* closes the descriptor: it left epoll already */
 	pw_lock();
 	iw->board = NULL;
-	pinwatch_board *last = pw_board_unref_locked(b);
-	if (last) {
-		pw_unlock();
-		pw_board_finish(last);
-		pw_lock();
-	}
+	pw_board_drop_locked(b);
 	pw_watch_unref_locked(wa);   /* the slot's reference */
 	pw_broadcast();
 }

@@ -104,6 +104,9 @@ PW_HIDDEN int pw_board_describe_line(pinwatch_board *b, unsigned bank, unsigned 
 PW_HIDDEN pinwatch_board *pw_board_unref_locked(pinwatch_board *b);
 /* Close what the last unref returned (core lock not held). */
 PW_HIDDEN void pw_board_finish(pinwatch_board *b);
+/* Drop a reference, and close the board if it was the last (the core
+ * lock is dropped for that and taken again). */
+PW_HIDDEN void pw_board_drop_locked(pinwatch_board *b);
 /* Resolve NAME to bank/offset; sets the message on failure. */
 PW_HIDDEN int pw_names_resolve(const pinwatch_board *b, const char *name,
 			       unsigned *bank, unsigned *offset);
