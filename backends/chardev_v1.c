@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gpiod.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,10 @@ struct pw_cd_group {
 	struct pw_cd_req *members;
 	int *values;               /* what each line drives (a set sets all) */
 	size_t n;
+	/* A member's set composes the others' values with its own: the group's
+	 * get, set and reconfigure and its members' are serialized here (the
+	 * core serializes a line's operations, not one line's with another's). */
+	pthread_mutex_t mu;
 };
 
 static int group_member_get(struct pw_cd_req *r);
@@ -434,6 +439,7 @@ int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
 	}
 	for (size_t i = 0; i < n; i++)
 		g->values[i] = !!cfg->value;
+	pthread_mutex_init(&g->mu, NULL);
 	struct gpiod_line_request_config rcfg = {
 		.consumer = cfg->consumer,
 		.request_type = GPIOD_LINE_REQUEST_DIRECTION_OUTPUT,
@@ -441,6 +447,7 @@ int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
 	};
 	if (gpiod_line_request_bulk(&g->bulk, &rcfg, g->values) < 0) {
 		rc = errno ? -errno : -EIO;
+		pthread_mutex_destroy(&g->mu);
 		goto fail;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -472,19 +479,22 @@ void pw_cd_release_group(struct pw_cd_group *g)
 		return;
 	gpiod_line_release_bulk(&g->bulk);
 	gpiod_chip_close(g->chip);
+	pthread_mutex_destroy(&g->mu);
 	free(g->members);
 	free(g->values);
 	free(g);
 }
 
-int pw_cd_group_get(struct pw_cd_group *g, int *values)
+/* With g->mu held. */
+static int group_get_locked(struct pw_cd_group *g, int *values)
 {
 	if (gpiod_line_get_value_bulk(&g->bulk, values) < 0)
 		return errno ? -errno : -EIO;
 	return 0;
 }
 
-int pw_cd_group_set(struct pw_cd_group *g, const int *values)
+/* With g->mu held. */
+static int group_set_locked(struct pw_cd_group *g, const int *values)
 {
 	int v[GPIOD_LINE_BULK_MAX_LINES];
 
@@ -495,6 +505,22 @@ int pw_cd_group_set(struct pw_cd_group *g, const int *values)
 	for (size_t i = 0; i < g->n; i++)
 		g->values[i] = g->members[i].value = v[i];
 	return 0;
+}
+
+int pw_cd_group_get(struct pw_cd_group *g, int *values)
+{
+	pthread_mutex_lock(&g->mu);
+	int rc = group_get_locked(g, values);
+	pthread_mutex_unlock(&g->mu);
+	return rc;
+}
+
+int pw_cd_group_set(struct pw_cd_group *g, const int *values)
+{
+	pthread_mutex_lock(&g->mu);
+	int rc = group_set_locked(g, values);
+	pthread_mutex_unlock(&g->mu);
+	return rc;
 }
 
 /* One member through the whole handle: the kernel reads and sets all of
@@ -512,9 +538,12 @@ static int group_member_set(struct pw_cd_req *r, int value)
 	struct pw_cd_group *g = r->group;
 	int v[GPIOD_LINE_BULK_MAX_LINES];
 
+	pthread_mutex_lock(&g->mu);
 	for (size_t i = 0; i < g->n; i++)
 		v[i] = i == r->index ? !!value : g->values[i];
-	return pw_cd_group_set(g, v);
+	int rc = group_set_locked(g, v);
+	pthread_mutex_unlock(&g->mu);
+	return rc;
 }
 
 /* In place (kernel 5.5+), as outputs: uAPI v1 cannot turn a value handle
@@ -533,15 +562,19 @@ int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *
 	}
 	for (size_t i = 0; i < g->n; i++)
 		v[i] = !!cfg->value;
+	pthread_mutex_lock(&g->mu);
 	if (gpiod_line_set_config_bulk(&g->bulk, GPIOD_LINE_REQUEST_DIRECTION_OUTPUT,
-				       flags | drive, v) < 0)
-		return errno ? -errno : -EIO;
-	for (size_t i = 0; i < g->n; i++) {
-		g->values[i] = g->members[i].value = v[i];
-		g->members[i].flags = flags;
-		g->members[i].drive_flags = drive;
+				       flags | drive, v) < 0) {
+		rc = errno ? -errno : -EIO;
+	} else {
+		for (size_t i = 0; i < g->n; i++) {
+			g->values[i] = g->members[i].value = v[i];
+			g->members[i].flags = flags;
+			g->members[i].drive_flags = drive;
+		}
 	}
-	return 0;
+	pthread_mutex_unlock(&g->mu);
+	return rc;
 }
 
 int pw_cd_group_edges_enable(struct pw_cd_group *g, const struct pw_edge_config *ec)
