@@ -11,14 +11,7 @@
 
 CC=${CC:-cc}
 srcdir=${srcdir:-.}
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) - $1"; }
-not_ok() {
-	fail=$((fail + 1)); echo "not ok $((pass + fail)) - $1"
-	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-}
+. "$(dirname "$0")/tap.sh"
 
 [ -n "${PW_FENCE_CPPFLAGS:-}" ] || { echo "PW_FENCE_CPPFLAGS unset (run by make check)"; exit 99; }
 
@@ -76,5 +69,4 @@ else
 	ok "core/contract/ holds backend.h only; no internal.h beside the backends"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_end

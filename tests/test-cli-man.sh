@@ -8,19 +8,7 @@
 
 top=${srcdir:-.}
 PW=${PINWATCH_TOOL:-./tools/pinwatch}
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "ok $((pass + fail)) - $1"
-}
-
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok $((pass + fail)) - $1"
-	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-}
+. "$(dirname "$0")/tap.sh"
 
 if ! command -v groff >/dev/null 2>&1; then
 	echo "groff is not installed: skipped"
@@ -72,5 +60,4 @@ else
 	echo "# $PW not built: option cross-check skipped"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_end

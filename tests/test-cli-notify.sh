@@ -16,19 +16,7 @@ unset PINWATCH_BOARD PINWATCH_DEBUG
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-cli-notify.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "ok $((pass + fail)) - $1"
-}
-
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok $((pass + fail)) - $1"
-	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-}
+. "$(dirname "$0")/tap.sh"
 
 pw() {
 	# shellcheck disable=SC2086
@@ -87,5 +75,4 @@ for o in --event --num-events --duration --idle-timeout --format --quiet --banne
 done
 ok "notify --help lists its options"
 
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+tap_end

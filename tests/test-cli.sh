@@ -19,19 +19,7 @@ unset PINWATCH_BOARD PINWATCH_DEBUG
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-cli.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "ok $((pass + fail)) - $1"
-}
-
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok $((pass + fail)) - $1"
-	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-}
+. "$(dirname "$0")/tap.sh"
 
 # pw ARGS...: the tool
 pw() {
@@ -1094,5 +1082,4 @@ expect_usage "mon -E bogus: usage error"
 run -b "$V" count -E realtime N3 --pulse 1k
 expect_runtime "count -E realtime on a virtual-clock sim: refused too" "virtual clock only"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_end

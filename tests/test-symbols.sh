@@ -10,14 +10,7 @@
 NM=${NM:-nm}
 CC=${CC:-cc}
 lib=.libs/libpinwatch.a
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "ok $((pass + fail)) - $1"; }
-not_ok() {
-	fail=$((fail + 1)); echo "not ok $((pass + fail)) - $1"
-	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-}
+. "$(dirname "$0")/tap.sh"
 
 command -v "${NM%% *}" >/dev/null 2>&1 || { echo "no nm: skipped"; exit 77; }
 [ -f "$lib" ] || { echo "no $lib (build first)"; exit 99; }
@@ -63,5 +56,4 @@ EOC
 	rm -rf "$tmp"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tap_end
