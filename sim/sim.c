@@ -238,7 +238,7 @@ static int line_op_check(struct sim_line *l, int op, int *short_read)
 {
 	int ret = pw_sim_line_gone_locked(l);
 
-	if (ret == 0)
+	if (ret == 0 && l->bank->sb->faults)   /* (no call per read when none is armed) */
 		ret = pw_sim_fault_hit(l->bank->sb, op, l, short_read);
 	return ret;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sim.h"
@@ -250,14 +251,17 @@ void pw_sim_ring_free(struct sim_ring *r)
 size_t pw_sim_ring_pop(struct sim_ring *r, struct pw_raw_event *ev, size_t n)
 {
 	size_t k = n < r->len ? n : r->len;
-	unsigned h = r->head;
+	/* at most two runs: to the ring's end, then from its start */
+	size_t first = k < r->cap - r->head ? k : r->cap - r->head;
 
-	for (size_t i = 0; i < k; i++) {
-		ev[i] = r->ev[h];
-		if (++h == r->cap)   /* a compare, not a division, per event */
-			h = 0;
-	}
-	r->head = h;
+	if (!k)
+		return 0;
+	memcpy(ev, &r->ev[r->head], first * sizeof(*ev));
+	if (k > first)
+		memcpy(ev + first, r->ev, (k - first) * sizeof(*ev));
+	r->head = (unsigned)(k > first ? k - first : r->head + first);
+	if (r->head == r->cap)
+		r->head = 0;
 	r->len -= (unsigned)k;
 	return k;
 }
