@@ -835,9 +835,12 @@ static int cd_group_edges_enable(void *group, const struct pw_edge_config *ec, i
 
 	pthread_mutex_lock(&cg->mu);
 	int rc = pw_cd_group_edges_enable(cg->g, ec);
-	if (rc == 0) {
-		for (size_t i = 0; i < cg->n; i++)
+	if (rc >= 0) {
+		for (size_t i = 0; i < cg->n; i++) {
+			if (rc == 1)   /* a new kernel request counts from 1 again */
+				cg->lines[i].kseq_last = 0;
 			cg->lines[i].seq_base = cg->lines[i].seq;   /* each watch from 1 */
+		}
 		/* an unplugged chip wakes the watch too (lines[0] holds the
 		 * node watch, as a line's own does) */
 		*fd = gone_watch_start(&cg->lines[0], pw_cd_group_fd(cg->g));

@@ -111,7 +111,10 @@ PW_HIDDEN void pw_cd_release_group(struct pw_cd_group *g);
 PW_HIDDEN int pw_cd_group_get(struct pw_cd_group *g, int *values);
 PW_HIDDEN int pw_cd_group_set(struct pw_cd_group *g, const int *values);
 PW_HIDDEN int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *cfg);
-/* Edge detection on every line (event_buffer not honoured: the request's). */
+/* Edge detection on every line, as pw_cd_edges_enable for one: 1 when the
+ * lines had to be requested anew for ec->event_buffer (their kernel
+ * sequence numbers start again from 1), 0 when reconfigured in place, or
+ * -errno (without edges, or lost: pw_cd_group_fd() < 0, every op fails). */
 PW_HIDDEN int pw_cd_group_edges_enable(struct pw_cd_group *g, const struct pw_edge_config *ec);
 PW_HIDDEN int pw_cd_group_edges_disable(struct pw_cd_group *g);
 PW_HIDDEN int pw_cd_group_fd(struct pw_cd_group *g);

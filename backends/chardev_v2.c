@@ -194,22 +194,24 @@ static struct gpiod_line_config *line_config_of(struct pw_cd_req *r)
 	return lc;
 }
 
-/* A new kernel request for r's settings and buffer size. */
-static int do_request(struct pw_cd_req *r, size_t buffer_size,
-		      struct gpiod_line_request **out)
+/* A new kernel request of CHIP's lines in LC (freed here), for CONSUMER,
+ * with an event buffer of BUFFER_SIZE (0: the kernel's default). */
+static int request_lines(struct pw_cd_chip *chip, const char *consumer,
+			 struct gpiod_line_config *lc, size_t buffer_size,
+			 struct gpiod_line_request **out)
 {
 	struct gpiod_request_config *rc = gpiod_request_config_new();
-	struct gpiod_line_config *lc = line_config_of(r);
 	int err = 0;
 
 	errno = 0;
+	*out = NULL;
 	if (!rc || !lc) {
 		err = -ENOMEM;
 		goto out;
 	}
-	gpiod_request_config_set_consumer(rc, r->consumer);
+	gpiod_request_config_set_consumer(rc, consumer);
 	gpiod_request_config_set_event_buffer_size(rc, buffer_size);
-	*out = gpiod_chip_request_lines(r->chip->chip, rc, lc);
+	*out = gpiod_chip_request_lines(chip->chip, rc, lc);
 	if (!*out) {
 		err = errno_or(-EIO);
 		goto out;
@@ -227,6 +229,13 @@ out:
 	gpiod_line_config_free(lc);
 	gpiod_request_config_free(rc);
 	return err;
+}
+
+/* A new kernel request for r's settings and buffer size. */
+static int do_request(struct pw_cd_req *r, size_t buffer_size,
+		      struct gpiod_line_request **out)
+{
+	return request_lines(r->chip, r->consumer, line_config_of(r), buffer_size, out);
 }
 
 /* Apply LC (NULL: it could not be built) to REQ's lines in place, and
@@ -465,9 +474,12 @@ int pw_cd_read(struct pw_cd_req *r, struct pw_cd_event *ev, size_t n)
  * kernel's order (each event names its line).  Every member's pw_cd_req
  * shares the request, for its own get/set. */
 struct pw_cd_group {
-	struct gpiod_line_request *req;
+	struct pw_cd_chip *chip;
+	struct gpiod_line_request *req;        /* the members' too */
 	struct gpiod_line_settings *settings;  /* every line's */
 	struct gpiod_edge_event_buffer *buf;
+	size_t buffer_size;       /* the request's event buffer, 0: default */
+	int lost;                 /* -errno: a re-request failed (members too) */
 	size_t n;
 	unsigned *offsets;
 	struct pw_cd_req *members;
@@ -503,8 +515,6 @@ int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
 			struct pw_cd_req **members)
 {
 	struct pw_cd_group *g = calloc(1, sizeof(*g));
-	struct gpiod_request_config *rc = NULL;
-	struct gpiod_line_config *lc = NULL;
 	int err = -ENOMEM;
 
 	if (!g)
@@ -520,24 +530,10 @@ int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
 	err = settings_apply(g->settings, cfg);
 	if (err < 0)
 		goto fail;
-	err = -ENOMEM;
-	rc = gpiod_request_config_new();
-	lc = group_line_config(g);
-	if (!rc || !lc)
+	g->chip = c;
+	err = request_lines(c, cfg->consumer, group_line_config(g), 0, &g->req);
+	if (err < 0)
 		goto fail;
-	gpiod_request_config_set_consumer(rc, cfg->consumer);
-	errno = 0;
-	g->req = gpiod_chip_request_lines(c->chip, rc, lc);
-	if (!g->req) {
-		err = errno_or(-EIO);
-		goto fail;
-	}
-	int fd = gpiod_line_request_get_fd(g->req);
-	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
-		err = -errno;
-		goto fail;
-	}
 	for (size_t i = 0; i < n; i++) {
 		struct pw_cd_req *r = &g->members[i];
 		r->chip = c;
@@ -551,15 +547,11 @@ int pw_cd_request_group(struct pw_cd_chip *c, const unsigned *offsets, size_t n,
 		}
 		members[i] = r;
 	}
-	gpiod_line_config_free(lc);
-	gpiod_request_config_free(rc);
 	*out = g;
 	return 0;
 fail:
 	if (g->req)
 		gpiod_line_request_release(g->req);
-	gpiod_line_config_free(lc);
-	gpiod_request_config_free(rc);
 	group_free(g);
 	return err;
 }
@@ -568,12 +560,15 @@ void pw_cd_release_group(struct pw_cd_group *g)
 {
 	if (!g)
 		return;
-	gpiod_line_request_release(g->req);
+	if (g->req)
+		gpiod_line_request_release(g->req);
 	group_free(g);
 }
 
 int pw_cd_group_get(struct pw_cd_group *g, int *values)
 {
+	if (g->lost)
+		return g->lost;
 	enum gpiod_line_value *v = calloc(g->n, sizeof(*v));
 	int rc = 0;
 
@@ -590,6 +585,8 @@ int pw_cd_group_get(struct pw_cd_group *g, int *values)
 
 int pw_cd_group_set(struct pw_cd_group *g, const int *values)
 {
+	if (g->lost)
+		return g->lost;
 	enum gpiod_line_value *v = calloc(g->n, sizeof(*v));
 	int rc = 0;
 
@@ -611,8 +608,42 @@ static int group_reconfigure_in_place(struct pw_cd_group *g)
 	return apply_line_config(g->req, group_line_config(g));
 }
 
+/* Release the group's request and request its lines again with the
+ * group's settings and BUFFER_SIZE; the members follow.  On failure the
+ * group has no request (g->req NULL). */
+static int group_rerequest(struct pw_cd_group *g, size_t buffer_size)
+{
+	struct gpiod_line_request *fresh;
+	int rc;
+
+	if (g->req)
+		gpiod_line_request_release(g->req);
+	g->req = NULL;
+	rc = request_lines(g->chip, g->members[0].consumer, group_line_config(g), buffer_size,
+			   &fresh);
+	if (rc < 0)
+		return rc;
+	g->req = fresh;
+	g->buffer_size = buffer_size;
+	for (size_t i = 0; i < g->n; i++)
+		g->members[i].req = fresh;
+	return 0;
+}
+
+/* The lines could not be requested again: every op says so from now on. */
+static void group_lost(struct pw_cd_group *g, int err)
+{
+	g->lost = err;
+	for (size_t i = 0; i < g->n; i++) {
+		g->members[i].req = NULL;
+		g->members[i].lost = err;
+	}
+}
+
 int pw_cd_group_reconfigure(struct pw_cd_group *g, const struct pw_line_config *cfg)
 {
+	if (g->lost)
+		return g->lost;
 	struct gpiod_line_settings *old = gpiod_line_settings_copy(g->settings);
 	int rc;
 
@@ -636,22 +667,42 @@ int pw_cd_group_edges_enable(struct pw_cd_group *g, const struct pw_edge_config 
 {
 	int rc;
 
+	if (g->lost)
+		return g->lost;
 	if (gpiod_line_settings_get_direction(g->settings) == GPIOD_LINE_DIRECTION_OUTPUT)
 		return -EPERM;
 	if (ec->edges < PINWATCH_EDGE_RISING || ec->edges > PINWATCH_EDGE_BOTH)
 		return -EINVAL;
 	gpiod_line_settings_set_edge_detection(g->settings, edge_of(ec->edges));
 	gpiod_line_settings_set_debounce_period_us(g->settings, debounce_us(ec->debounce_ns));
-	rc = group_reconfigure_in_place(g);
-	if (rc < 0) {
-		gpiod_line_settings_set_edge_detection(g->settings, GPIOD_LINE_EDGE_NONE);
-		gpiod_line_settings_set_debounce_period_us(g->settings, 0);
+	if (!ec->event_buffer || ec->event_buffer == g->buffer_size) {
+		rc = group_reconfigure_in_place(g);
+		if (rc < 0)
+			goto undo;
+		return 0;
+	}
+	/* A new buffer size needs a new request, as a line's does (release
+	 * first: the kernel does not let one process request a line twice).
+	 * The core holds every member's line meanwhile: no member op runs on
+	 * the old request. */
+	rc = group_rerequest(g, ec->event_buffer);
+	if (rc == 0)
+		return 1;
+undo:
+	gpiod_line_settings_set_edge_detection(g->settings, GPIOD_LINE_EDGE_NONE);
+	gpiod_line_settings_set_debounce_period_us(g->settings, 0);
+	if (rc < 0 && !g->req) {   /* the new request failed: the old settings back */
+		int back = group_rerequest(g, g->buffer_size);
+		if (back < 0)
+			group_lost(g, back);
 	}
 	return rc;
 }
 
 int pw_cd_group_edges_disable(struct pw_cd_group *g)
 {
+	if (g->lost)
+		return g->lost;
 	gpiod_line_settings_set_edge_detection(g->settings, GPIOD_LINE_EDGE_NONE);
 	gpiod_line_settings_set_debounce_period_us(g->settings, 0);
 	return group_reconfigure_in_place(g);
@@ -659,11 +710,13 @@ int pw_cd_group_edges_disable(struct pw_cd_group *g)
 
 int pw_cd_group_fd(struct pw_cd_group *g)
 {
-	return gpiod_line_request_get_fd(g->req);
+	return g->lost ? -1 : gpiod_line_request_get_fd(g->req);
 }
 
 int pw_cd_group_read(struct pw_cd_group *g, struct pw_cd_event *ev, size_t n)
 {
+	if (g->lost)
+		return g->lost;
 	if (!n)
 		return 0;
 	if (n > PW_CD_READ_MAX)

@@ -649,6 +649,54 @@ START_TEST(t_group_order_across_lines)
 }
 END_TEST
 
+/* A group watch's event_buffer is honoured where a pin watch's is: a burst
+ * longer than the kernel's default buffer (16 events a line on chardev)
+ * waits, unread, and all of it arrives, none lost.  Where the backend has
+ * no settable buffer (sysfs; chardev with libgpiod 1.6) the group watch
+ * is refused as the pin watch is. */
+START_TEST(t_group_event_buffer)
+{
+	const char *names[] = { IN, IN2 };
+	enum { EDGES = 80 };
+	struct pinwatch_watch_config cfg = { .queue_size = 128, .event_buffer = 128 };
+	struct pinwatch_event ev[EDGES];
+	struct pinwatch_watch_stats st;
+	pinwatch_watch_id id;
+	pinwatch_group *g;
+
+	ck_assert_msg(pinwatch_group_open(board, names, 2, NULL, &g) == 0, "%s", pinwatch_last_error());
+	int rc = pinwatch_watch_add_group(watcher, g, &cfg, &id);
+	if (rc == -EOPNOTSUPP) {
+		pinwatch_group_close(g);
+		pinwatch_pin *p = open_in(IN, 0);
+		ck_assert_int_eq(pinwatch_watch_add(watcher, p, &cfg, &id), -EOPNOTSUPP);
+		printf("conformance: %s: no settable event buffer, for a pin or a group\n", spec);
+		pinwatch_pin_close(p);
+		return;
+	}
+	ck_assert_msg(rc == 0, "%s", pinwatch_last_error());
+	/* Paced as in t_group_order_across_lines, so that no edge merges in
+	 * the kernel before it is queued. */
+	for (int i = 0; i < EDGES; i++) {
+		ck_assert_int_eq(world_drive(world, IN, (i & 1) ^ 1), 0);
+		tu_sleep_ms(2);
+	}
+	tu_sleep_ms(200);
+	ck_assert_int_eq(pinwatch_watcher_start(watcher), 0);
+	read_n(id, ev, EDGES);
+	for (int i = 0; i < EDGES; i++) {
+		ck_assert_ptr_eq(ev[i].pin, pinwatch_group_pin(g, 0));
+		ck_assert_int_eq(ev[i].value, (i & 1) ^ 1);
+		ck_assert_uint_eq(ev[i].seqno, (uint64_t)i + 1);
+		ck_assert_uint_eq(ev[i].lost, 0);
+	}
+	ck_assert_int_eq(pinwatch_watch_stats(watcher, id, &st), 0);
+	ck_assert_uint_eq(st.lost, 0);
+	ck_assert_uint_eq(st.delivered, EDGES);
+	pinwatch_group_close(g);
+}
+END_TEST
+
 /* ------------------------------------------- info watch, event clock (info) */
 
 static uint64_t realtime_ns(void)
@@ -818,6 +866,7 @@ static Suite *conformance_suite(void)
 	/* line groups (issue 16) */
 	tcase_add_test(levels, t_group_set_seen);
 	tcase_add_test(edges, t_group_order_across_lines);
+	tcase_add_test(edges, t_group_event_buffer);
 	/* info: the line-info watch and the event clock */
 	TCase *info = tcase_create("info");
 	tcase_add_checked_fixture(info, setup, teardown);
