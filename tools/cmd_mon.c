@@ -14,8 +14,10 @@
 #include "session.h"
 
 #define DEFAULT_FORMAT "%t %p %e %v"
-/* with a generator: room for bursts between two dispatches */
-#define GEN_EVENT_BUFFER 1024
+/* Room for a burst while mon prints (the kernel's default is 16 events a
+ * line; 1024 is its most for one request): where the backend cannot set
+ * it, the session falls back to the default. */
+#define MON_EVENT_BUFFER 1024
 
 static const char help[] =
 	"Usage: pinwatch [-b SPEC] mon [OPTIONS] PIN...\n"
@@ -43,7 +45,8 @@ static const char help[] =
 	"                          value, timestamp_ns, seqno, lost\n"
 	"      --utc, --localtime  %t as a date and time, UTC or local\n"
 	"      --banner            say which lines are monitored, first\n"
-	"      --event-buffer N    kernel/sim event buffer per pin (events)\n"
+	"      --event-buffer N    kernel/sim event buffer per pin (events; default\n"
+	"                          1024 where it can be set)\n"
 	"  -E, --event-clock C     monotonic (default), realtime or hte\n"
 	"  -q, --quiet             no output but errors (no events, no summary)\n"
 	"      --no-summary        the events, without the summary\n"
@@ -267,8 +270,8 @@ int cmd_mon(struct tool_ctx *ctx)
 		ret = usage_error(ctx->cmd, "--wire needs --pulse to drive OUT");
 		goto out;
 	}
-	if (s->stim.have_pulse && !s->wcfg.event_buffer)
-		s->wcfg.event_buffer = GEN_EVENT_BUFFER;
+	if (!s->wcfg.event_buffer)
+		s->wcfg.event_buffer = MON_EVENT_BUFFER;
 	m.npins = s->npins;
 	m.pins = calloc(m.npins, sizeof(*m.pins));
 	if (!m.pins) {
