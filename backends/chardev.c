@@ -569,8 +569,7 @@ static void convert(struct cd_line *l, const struct pw_cd_event *in,
 	out->edge = in->rising ? PINWATCH_EDGE_RISING : PINWATCH_EDGE_FALLING;
 	out->seqno = 0;
 	if (kernel_seqno) {
-		/* Unsigned difference: right across the 32-bit wrap too. */
-		l->seq += (uint32_t)(in->line_seqno - l->kseq_last);
+		l->seq += pw_cd_seq_step(l->kseq_last, in->line_seqno);
 		l->kseq_last = in->line_seqno;
 		out->seqno = l->seq - l->seq_base;
 	}

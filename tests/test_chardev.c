@@ -314,6 +314,20 @@ START_TEST(t_dev_null_refused)
 }
 END_TEST
 
+/* The kernel's per-line sequence numbers, read across the 32-bit wrap and
+ * across a new request (numbers from 1 again): never a bogus gap. */
+START_TEST(t_seq_step)
+{
+	ck_assert_uint_eq(pw_cd_seq_step(0, 1), 1);               /* the first */
+	ck_assert_uint_eq(pw_cd_seq_step(7, 8), 1);
+	ck_assert_uint_eq(pw_cd_seq_step(7, 10), 3);              /* two lost */
+	ck_assert_uint_eq(pw_cd_seq_step(UINT32_MAX, 0), 1);      /* the wrap */
+	ck_assert_uint_eq(pw_cd_seq_step(UINT32_MAX - 1, 2), 4);
+	ck_assert_uint_eq(pw_cd_seq_step(80, 1), 1);              /* a new request */
+	ck_assert_uint_eq(pw_cd_seq_step(80, 3), 3);              /* ... two lost */
+}
+END_TEST
+
 Suite *chardev_suite(void)
 {
 	Suite *s = suite_create("chardev");
@@ -330,6 +344,10 @@ Suite *chardev_suite(void)
 	tcase_add_test(tc, t_arg_bad_name);
 	tcase_add_test(tc, t_arg_missing_chip_lists_present);
 	tcase_add_test(tc, t_arg_bare_name_is_in_dev);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("events");
+	tcase_add_test(tc, t_seq_step);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");
