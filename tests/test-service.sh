@@ -17,41 +17,11 @@ V=sim:aria-g25,clock=virtual
 R=sim:aria-g25
 KILLS=${PINWATCH_TEST_KILLS:-100}
 unset PINWATCH_BOARD PINWATCH_DEBUG
-
-# Tests of the library's side of issue 15 (the idle watchdog, items 1-2)
-# run and print their result, but cannot fail this script until the library
-# has them: on merging the core's idle watchdog, set this to 0.
-PENDING_LIBRARY=${PINWATCH_TEST_PENDING_LIBRARY:-0}
+. "$(dirname "$0")/tap.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/test-service.XXXXXX") || exit 99
 pid=
 trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$T"' EXIT
-pass=0
-fail=0
-pending=0
-
-ok() {
-	pass=$((pass + 1))
-	echo "ok $((pass + fail + pending)) - $1"
-}
-
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok $((pass + fail + pending)) - $1"
-	[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-}
-
-# A failure of a test that needs the library's part: TODO until it lands.
-not_ok_pending() {
-	if [ "$PENDING_LIBRARY" = 1 ]; then
-		pending=$((pending + 1))
-		echo "not ok $((pass + fail + pending)) - $1 # TODO needs the core's idle watchdog (issue 15 item 2)"
-		[ -n "$2" ] && printf '%s\n' "$2" | sed 's/^/#   /'
-	else
-		not_ok "$1" "$2"
-	fi
-}
-
 pw() {
 	# shellcheck disable=SC2086 # the wrapper is a command and its words
 	$WRAP "$PW" "$@"
@@ -76,14 +46,13 @@ $(diff "$T/want" "$T/out")"
 	fi
 }
 
-# expect_out_pending NAME RC < WANT: like expect_out with status RC, for
-# the library's pending part
-expect_out_pending() {
+# expect_out_rc NAME RC < WANT: expect_out with exit status RC
+expect_out_rc() {
 	cat >"$T/want"
 	if [ "$rc" = "$2" ] && cmp -s "$T/want" "$T/out"; then
 		ok "$1"
 	else
-		not_ok_pending "$1" "exit $rc, want $2; stderr: $(cat "$T/err")
+		not_ok "$1" "exit $rc, want $2; stderr: $(cat "$T/err")
 $(diff "$T/want" "$T/out")"
 	fi
 }
@@ -361,14 +330,14 @@ check "10 kHz on the real clock, --debounce 20us: 10000 exactly" "$(cat "$T/out"
 # ====================================================== the idle watchdog
 
 run -b "$V" count N3 --idle-timeout 10ms --duration 35ms
-expect_out_pending "--idle-timeout 10ms, no edges, 35 ms: idle at 10, 20, 30 ms" 0 <<'EOF'
+expect_out_rc "--idle-timeout 10ms, no edges, 35 ms: idle at 10, 20, 30 ms" 0 <<'EOF'
 N3 idle=1 elapsed=0.010000000s idle_timeout=0.010000000s
 N3 idle=2 elapsed=0.020000000s idle_timeout=0.010000000s
 N3 idle=3 elapsed=0.030000000s idle_timeout=0.010000000s
 N3 total=0 rising=0 falling=0 lost=0 elapsed=0.035000000s rate=0.0/s idle=3 sim_dropped=0
 EOF
 run -b "$V" count N3 --idle-timeout 10ms --idle-exit --duration 1s
-expect_out_pending "--idle-exit: ends at the first idle report, exit 3" 3 <<'EOF'
+expect_out_rc "--idle-exit: ends at the first idle report, exit 3" 3 <<'EOF'
 N3 idle=1 elapsed=0.010000000s idle_timeout=0.010000000s
 N3 total=0 rising=0 falling=0 lost=0 elapsed=0.010000000s rate=0.0/s idle=1 sim_dropped=0
 EOF
@@ -507,7 +476,4 @@ echo "# kill test (real clock): $RKILLS kills, $runs runs; total $total, counted
 	"(total - 1/ms x counted = $off_counted); gaps $gaps, $((gap_ns / 1000000)) ms;" \
 	"total + gaps = $accounted pulses of $played played from the first start ($off_played)"
 
-total_count=$((pass + fail + pending))
-echo "$pass passed, $fail failed"
-[ "$pending" -gt 0 ] && echo "($pending of $total_count pending the library's idle watchdog: TODO)"
-[ "$fail" -eq 0 ]
+tap_end
