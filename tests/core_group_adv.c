@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Line groups, attacked from outside: programs written against the public
+ * header and the man pages only (pinwatch_group(3), pinwatch_watcher(3),
+ * docs/guarantees.md), each trying to break one promise the group landing
+ * makes -- prompt stop, no silent stall, descriptors, lifetimes, order and
+ * loss accounting, messages.  Every test runs in both shapes of the sim:
+ * the core's merge over per-line descriptors, and groups=fd (one
+ * descriptor per group, as chardev with libgpiod 2.x).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core.h"
+
+#define RBOARD "sim:aria-g25"
+
+static char vboard[64] = VBOARD, rboard[64] = RBOARD;
+
+static void merge_boards(void)
+{
+	snprintf(vboard, sizeof(vboard), "%s", VBOARD);
+	snprintf(rboard, sizeof(rboard), "%s", RBOARD);
+}
+
+static void fd_boards(void)
+{
+	snprintf(vboard, sizeof(vboard), "%s,groups=fd", VBOARD);
+	snprintf(rboard, sizeof(rboard), "%s,groups=fd", RBOARD);
+}
+
+static const char *const two[] = { "N3", "N4" };
+
+static pinwatch_group *group_or_fail(pinwatch_board *b, const char *const *names, size_t n,
+				     const struct pinwatch_pin_config *cfg)
+{
+	pinwatch_group *g = NULL;
+	int ret = pinwatch_group_open(b, names, n, cfg, &g);
+
+	ck_assert_msg(ret == 0, "group open: %d %s", ret, pinwatch_last_error());
+	return g;
+}
+
+static pinwatch_watch_id gwatch_or_fail(pinwatch_watcher *w, pinwatch_group *g,
+					const struct pinwatch_watch_config *cfg)
+{
+	pinwatch_watch_id id = 0;
+	int ret = pinwatch_watch_add_group(w, g, cfg, &id);
+
+	ck_assert_msg(ret == 0, "group watch add: %d %s", ret, pinwatch_last_error());
+	return id;
+}
+
+/* ------------------------------------------------- no silent stall */
+
+struct err_ctx {
+	int errors, edges, value;
+	pinwatch_pin *pin;
+};
+
+static void err_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct err_ctx *c = ctx;
+
+	if (ev->edge == PINWATCH_EVENT_ERROR) {
+		c->errors++;
+		c->value = ev->value;
+		c->pin = ev->pin;
+	} else {
+		c->edges++;
+	}
+}
+
+static int watcher_ready(pinwatch_watcher *w)
+{
+	struct pollfd pfd = { .fd = pinwatch_watcher_fd(w), .events = POLLIN };
+	return poll(&pfd, 1, 0);
+}
+
+/* One EIO on a read: an error event with -EIO, the watch ends (no spin);
+ * the group's lines are still the group's (get works), close is clean. */
+START_TEST(t_adv_read_eio)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	struct err_ctx c = { 0 };
+	struct pinwatch_watch_config cfg = { .callback = err_cb, .ctx = &c };
+	struct pinwatch_sim_fault f = { .kind = PINWATCH_SIM_FAULT_FAIL, .op = PINWATCH_SIM_OP_READ,
+					.nth = 1, .error = EIO };
+	int v[2];
+
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
+	toggle(b, "N3", 1);
+	for (int i = 0; i < 100; i++)
+		pinwatch_watcher_dispatch(w, 0);
+	struct pinwatch_watch_stats st = stats_or_fail(w, id);
+	ck_assert_int_eq(st.error, -EIO);
+	ck_assert_int_ge(c.errors, 1);
+	ck_assert_int_eq(c.value, -EIO);
+	ck_assert_int_eq(watcher_ready(w), 0);
+	ck_assert_int_eq(pinwatch_group_get(g, v), 0);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* The bank of a group is unplugged while its watch is idle: the watch ends
+ * with an error event (-ENODEV) rather than wait forever; the watcher does
+ * not spin; get says the bank is gone, naming the group. */
+static void bank_gone(int worker)
+{
+	pinwatch_board *b = board_or_fail(worker ? rboard : vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);   /* pioC, bank 2 */
+	pinwatch_watcher *w = watcher_or_fail();
+	static struct err_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = err_cb, .ctx = &c };
+	struct pinwatch_sim_fault f = { .kind = PINWATCH_SIM_FAULT_BANK_GONE, .bank = 2 };
+	int v[2];
+
+	memset(&c, 0, sizeof(c));
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	if (worker)
+		ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
+	struct pinwatch_watch_stats st = { 0 };
+	for (int i = 0; i < 2000 && !st.error; i++) {
+		if (worker)
+			tu_sleep_ms(1);
+		else
+			pinwatch_watcher_dispatch(w, 0);
+		st = stats_or_fail(w, id);
+	}
+	if (worker) {
+		ck_assert_int_eq(pinwatch_watcher_stop(w), 0);
+		drain(w);   /* the other members' hang-ups, if not yet handled */
+	}
+	ck_assert_int_eq(st.error, -ENODEV);
+	ck_assert_int_ge(c.errors, 1);
+	ck_assert_int_eq(c.value, -ENODEV);
+	ck_assert_int_eq(watcher_ready(w), 0);
+	for (int i = 0; i < 50; i++)
+		ck_assert_int_eq(pinwatch_watcher_dispatch(w, 0), 0);
+	ck_assert_int_eq(pinwatch_group_get(g, v), -ENODEV);
+	const char *msg = pinwatch_last_error();
+	ck_assert_msg(has(msg, "group") && has(msg, "N3") && has(msg, "get"), "%s", msg);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+
+START_TEST(t_adv_bank_gone_dispatch)
+{
+	bank_gone(0);
+}
+END_TEST
+
+START_TEST(t_adv_bank_gone_worker)
+{
+	bank_gone(1);
+}
+END_TEST
+
+/* ------------------------------------------------------- descriptors */
+
+/* Every descriptor a group and its watch open is close-on-exec, none is
+ * seen by a fork+exec child, and all are closed by the closes, on both
+ * clocks and with a queue, a callback and a counters-only watch. */
+static void child_fds(char *out, size_t size)
+{
+	char path[4096];
+	int pfd[2];
+
+	snprintf(path, sizeof(path), "%s/fdlist", tu_bin_dir());
+	ck_assert_int_eq(pipe2(pfd, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		tu_exec_helper(path, "fdlist", NULL);
+	}
+	close(pfd[1]);
+	size_t len = 0;
+	ssize_t r;
+	while ((r = read(pfd[0], out + len, size - 1 - len)) > 0)
+		len += (size_t)r;
+	out[len] = '\0';
+	close(pfd[0]);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fdlist failed: %s", path);
+}
+
+static void noop_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	(void)ev;
+	(void)ctx;
+}
+
+START_TEST(t_adv_fds_cloexec_closed)
+{
+	int before[256], fresh[256];
+	size_t nb = tu_list_fds(before, 256);
+	const char *spec = _i & 1 ? vboard : rboard;
+	int kind = _i >> 1;   /* 0 callback, 1 queue, 2 counters, 3 realtime callback */
+	struct pinwatch_watch_config cfg = { 0 };
+	char out[4096];
+
+	if (kind == 0 || kind == 3)
+		cfg.callback = noop_cb;
+	if (kind == 1)
+		cfg.queue_size = 8;
+	if (kind == 3)
+		cfg.event_clock = PINWATCH_CLOCK_REALTIME;
+	pinwatch_board *b = board_or_fail(spec);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	pinwatch_watch_id id = 0;
+	int ret = pinwatch_watch_add_group(w, g, &cfg, &id);
+	if (kind == 3 && (_i & 1)) {   /* realtime on a virtual board: refused or not, no leak */
+		if (ret < 0)
+			goto close;
+	}
+	ck_assert_msg(ret == 0, "%s", pinwatch_last_error());
+	if (!(_i & 1))
+		ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	toggle(b, "N3", 2);
+	size_t n = tu_new_fds(before, nb, fresh, 256);
+	ck_assert_uint_ge(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		int flags = fcntl(fresh[i], F_GETFD);
+		ck_assert_msg(flags >= 0 && (flags & FD_CLOEXEC), "descriptor %d lacks FD_CLOEXEC", fresh[i]);
+	}
+	child_fds(out, sizeof(out));
+	for (size_t i = 0; i < n; i++) {
+		char needle[16];
+		snprintf(needle, sizeof(needle), " %d ", fresh[i]);
+		ck_assert_msg(!strstr(out, needle), "descriptor %d leaked into the child: %s", fresh[i], out);
+	}
+	/* the watch's own descriptors go with its removal */
+	ck_assert_int_eq(pinwatch_watch_remove(w, id), 0);
+close:
+	pinwatch_group_close(g);
+	pinwatch_watcher_free(w);
+	pinwatch_board_close(b);
+	ck_assert_uint_eq(tu_new_fds(before, nb, fresh, 256), 0);
+}
+END_TEST
+
+/* Removing the group watch gives back every descriptor it added (the
+ * group itself keeps only its lines'). */
+START_TEST(t_adv_fds_watch_remove)
+{
+	const char *spec = _i ? vboard : rboard;
+	pinwatch_board *b = board_or_fail(spec);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	struct pinwatch_watch_config cfg = { .callback = noop_cb };
+	int base = tu_count_fds();
+
+	for (int i = 0; i < 50; i++) {
+		pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+		toggle(b, "N4", 1);
+		ck_assert_int_eq(pinwatch_watch_remove(w, id), 0);
+		ck_assert_int_eq(tu_count_fds(), base);
+	}
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* ---------------------------------------------------------- lifetimes */
+
+/* From a group watch's callback: remove the watch itself, free the
+ * watcher, close the board, close a member (a no-op), close the group.
+ * Each on the worker and in a caller-driven loop: no further callback,
+ * no crash (ASan), descriptors back at baseline, lines free after. */
+enum cb_action { ACT_REMOVE, ACT_FREE, ACT_BOARD, ACT_MEMBER, ACT_GROUP, ACT_STOP_FREE, ACT_N };
+
+struct life_ctx {
+	int action;
+	pinwatch_watcher *w;
+	pinwatch_board *b;
+	pinwatch_group *g;
+	pinwatch_watch_id id;
+	atomic_int calls, ret, done;
+	char msg[256];
+};
+
+static void life_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct life_ctx *c = ctx;
+
+	if (c->calls++)
+		return;
+	switch (c->action) {
+	case ACT_REMOVE:
+		c->ret = pinwatch_watch_remove(c->w, ev->watch);
+		break;
+	case ACT_FREE:
+		pinwatch_watcher_free(c->w);
+		break;
+	case ACT_BOARD:
+		pinwatch_board_close(c->b);
+		c->ret = pinwatch_pin_get(ev->pin);   /* the group keeps the board */
+		break;
+	case ACT_MEMBER:
+		pinwatch_pin_close(ev->pin);
+		snprintf(c->msg, sizeof(c->msg), "%s", pinwatch_last_error());
+		c->ret = pinwatch_pin_get(ev->pin);
+		break;
+	case ACT_GROUP:
+		pinwatch_group_close(c->g);
+		break;
+	case ACT_STOP_FREE:
+		c->ret = pinwatch_watcher_stop(c->w);
+		pinwatch_watcher_free(c->w);
+		break;
+	}
+	c->done = 1;
+}
+
+START_TEST(t_adv_release_from_callback)
+{
+	int action = _i % ACT_N, worker = _i / ACT_N;
+	int fds = tu_count_fds();
+	static struct life_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = life_cb, .ctx = &c, .event_buffer = 64 };
+
+	memset(&c, 0, sizeof(c));
+	c.action = action;
+	c.b = board_or_fail(vboard);
+	c.g = group_or_fail(c.b, two, 2, NULL);
+	c.w = watcher_or_fail();
+	c.id = gwatch_or_fail(c.w, c.g, &cfg);
+	for (int i = 0; i < 8; i++) {
+		ck_assert_int_eq(pinwatch_sim_advance(c.b, 1000), 0);
+		toggle(c.b, two[i & 1], 1);
+	}
+	pinwatch_board *b = c.b;
+	if (worker) {
+		ck_assert_int_eq(pinwatch_watcher_start(c.w), 0);
+		ck_assert_int_eq(tu_wait_flag((const int *)&c.done, 5000), 1);
+		tu_sleep_ms(20);   /* anything that would still run (never asserted) */
+	} else {
+		for (int i = 0; i < 20 && !c.done; i++)
+			ck_assert_int_ge(pinwatch_watcher_dispatch(c.w, 0), 0);
+		if (action != ACT_FREE && action != ACT_STOP_FREE)
+			for (int i = 0; i < 20; i++)
+				ck_assert_int_ge(pinwatch_watcher_dispatch(c.w, 0), 0);
+	}
+	ck_assert_int_eq(c.done, 1);
+	switch (action) {
+	case ACT_REMOVE:
+		ck_assert_int_eq(c.ret, 0);
+		ck_assert_int_eq(c.calls, 1);
+		ck_assert_int_eq(pinwatch_watch_remove(c.w, c.id), -ENOENT);
+		/* the group can be watched again */
+		pinwatch_watch_id id2 = gwatch_or_fail(c.w, c.g, &cfg);
+		ck_assert_uint_ne(id2, c.id);
+		break;
+	case ACT_FREE:
+	case ACT_STOP_FREE:
+		ck_assert_int_eq(c.calls, 1);
+		c.w = NULL;
+		break;
+	case ACT_BOARD:
+		ck_assert_int_ge(c.ret, 0);
+		b = NULL;
+		break;
+	case ACT_MEMBER:
+		ck_assert_msg(has(c.msg, "member of a group"), "%s", c.msg);
+		ck_assert_int_ge(c.ret, 0);
+		ck_assert_int_ge(c.calls, 8);   /* a no-op: events go on */
+		break;
+	case ACT_GROUP:
+		ck_assert_int_eq(c.calls, 1);
+		c.g = NULL;
+		break;
+	}
+	if (worker && c.w)
+		ck_assert_int_eq(pinwatch_watcher_stop(c.w), 0);
+	pinwatch_watcher_free(c.w);
+	if (c.g)
+		pinwatch_group_close(c.g);
+	else if (b) {   /* lines released */
+		pinwatch_group *g2 = group_or_fail(b, two, 2, NULL);
+		pinwatch_group_close(g2);
+	}
+	pinwatch_board_close(b);
+	ck_assert_int_eq(tu_count_fds(), fds);
+}
+END_TEST
+
+/* Close the group, free the watcher, or remove the watch from another
+ * thread while events flow on the real clock, many times: every call
+ * returns, no callback after it returned, nothing leaks (ASan, TSan). */
+struct flow_ctx {
+	atomic_int calls, after;
+	atomic_int released;
+};
+
+static void flow_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct flow_ctx *c = ctx;
+	(void)ev;
+	if (c->released)
+		c->after++;
+	c->calls++;
+}
+
+START_TEST(t_adv_release_while_events_flow)
+{
+	int what = _i;   /* 0 group close, 1 watcher free, 2 remove, 3 board then group */
+	int fds = tu_count_fds();
+	static struct flow_ctx c;
+	struct pinwatch_sim_pulse pulse = { .period_ns = 20000 };   /* 50 kHz, endless */
+	unsigned gen[2];
+
+	for (int round = 0; round < 20; round++) {
+		memset(&c, 0, sizeof(c));
+		struct pinwatch_watch_config cfg = { .callback = flow_cb, .ctx = &c };
+		pinwatch_board *b = board_or_fail(rboard);
+		pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+		pinwatch_watcher *w = watcher_or_fail();
+		pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+		ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+		for (int k = 0; k < 2; k++) {
+			pulse.phase_ns = 7000u * (unsigned)k;
+			ck_assert_int_eq(pinwatch_sim_pulse(b, two[k], &pulse, &gen[k]), 0);
+		}
+		for (int i = 0; i < 2000 && c.calls < 10; i++)
+			tu_sleep_ms(1);
+		ck_assert_int_ge(c.calls, 1);
+		switch (what) {
+		case 0:
+			pinwatch_group_close(g);
+			g = NULL;
+			break;
+		case 1:
+			pinwatch_watcher_free(w);
+			w = NULL;
+			break;
+		case 2:
+			ck_assert_int_eq(pinwatch_watch_remove(w, id), 0);
+			break;
+		case 3:
+			pinwatch_board_close(b);
+			b = NULL;
+			pinwatch_group_close(g);
+			g = NULL;
+			break;
+		}
+		c.released = 1;
+		tu_sleep_ms(2);
+		ck_assert_int_eq(c.after, 0);
+		if (b)
+			for (int k = 0; k < 2; k++)
+				ck_assert_int_eq(pinwatch_sim_pulse_stop(b, gen[k]), 0);
+		pinwatch_watcher_free(w);
+		pinwatch_group_close(g);
+		pinwatch_board_close(b);
+	}
+	ck_assert_int_eq(tu_count_fds(), fds);
+}
+END_TEST
+
+/* ------------------------------------------------------------ order */
+
+/* Events non-decreasing in time across 4 members, seqno per member from 1
+ * with no gap, both clocks, many interleaved edges (more than a batch). */
+struct seq_ctx {
+	pinwatch_group *g;
+	uint64_t last, seq[4];
+	int n, disorder, badseq, lost;
+};
+
+static void seq_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct seq_ctx *c = ctx;
+	int k = -1;
+
+	for (int i = 0; i < 4; i++)
+		if (ev->pin == pinwatch_group_pin(c->g, (size_t)i))
+			k = i;
+	if (k < 0 || ev->edge > PINWATCH_EDGE_FALLING) {
+		c->badseq++;
+		return;
+	}
+	if (ev->timestamp_ns < c->last)
+		c->disorder++;
+	c->last = ev->timestamp_ns;
+	if (ev->seqno != ++c->seq[k])
+		c->badseq++;
+	c->lost += (int)ev->lost;
+	c->n++;
+}
+
+START_TEST(t_adv_order_four_lines)
+{
+	int virt = _i;
+	const char *four[] = { "N3", "N4", "N5", "N6" };
+	pinwatch_board *b = board_or_fail(virt ? vboard : rboard);
+	pinwatch_group *g = group_or_fail(b, four, 4, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	static struct seq_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = seq_cb, .ctx = &c, .event_buffer = 1024 };
+	unsigned gen[4];
+
+	memset(&c, 0, sizeof(c));
+	c.g = g;
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	for (int k = 0; k < 4; k++) {
+		struct pinwatch_sim_pulse p = { .period_ns = 100000u + 13000u * (unsigned)k, .count = 100,
+						.phase_ns = 3000u * (unsigned)k, .jitter_ns = 20000, .seed = (unsigned)k + 1 };
+		ck_assert_int_eq(pinwatch_sim_pulse(b, four[k], &p, &gen[k]), 0);
+	}
+	if (virt) {
+		for (int i = 0; i < 200; i++) {
+			ck_assert_int_eq(pinwatch_sim_advance(b, 100000), 0);
+			if (i % 7 == 0)
+				drain(w);
+		}
+		drain(w);
+	} else {
+		ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+		for (int k = 0; k < 4; k++)
+			ck_assert_int_eq(pinwatch_sim_pulse_wait(b, gen[k], 10000), 1);
+		struct pinwatch_watch_stats st = { 0 };
+		for (int i = 0; i < 2000; i++) {
+			st = stats_or_fail(w, id);
+			if (st.delivered + st.lost >= 800)
+				break;
+			tu_sleep_ms(1);
+		}
+		ck_assert_int_eq(pinwatch_watcher_stop(w), 0);
+	}
+	ck_assert_int_eq(c.badseq, 0);
+	ck_assert_int_eq(c.disorder, 0);
+	ck_assert_int_eq(c.lost, 0);
+	ck_assert_int_eq(c.n, 800);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* A tiny queue overflows honestly: it never blocks, delivered + lost_queue
+ * = every edge, and the next queued event carries the count of what the
+ * queue dropped before it. */
+START_TEST(t_adv_tiny_queue_overflow)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	struct pinwatch_watch_config cfg = { .queue_size = 2, .event_buffer = 64 };
+	struct pinwatch_event ev[8];
+
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	for (int i = 0; i < 10; i++) {
+		ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
+		toggle(b, two[i & 1], 1);
+	}
+	drain(w);
+	struct pinwatch_watch_stats st = stats_or_fail(w, id);
+	ck_assert_uint_eq(st.rising + st.falling, 20);
+	ck_assert_uint_eq(st.delivered, 2);
+	ck_assert_uint_eq(st.lost_queue, 18);
+	ck_assert_uint_eq(st.lost, 18);
+	ck_assert_uint_eq(st.queued, 2);
+	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 8, 0), 2);
+	ck_assert_uint_eq(ev[0].lost, 0);
+	ck_assert_uint_eq(ev[1].lost, 0);
+	ck_assert_uint_eq(ev[0].seqno, 1);
+	toggle(b, "N3", 1);
+	drain(w);
+	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 8, 0), 2);
+	ck_assert_uint_eq(ev[0].lost, 18);   /* the queue's drops before it */
+	ck_assert_uint_eq(ev[1].lost, 0);
+	st = stats_or_fail(w, id);
+	ck_assert_uint_eq(st.delivered + st.lost_queue, st.rising + st.falling);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* More than the merge holds (1024) at once: nothing blocks, nothing is
+ * lost, every event delivered. */
+START_TEST(t_adv_merge_overflow)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	static struct seq_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = seq_cb, .ctx = &c, .event_buffer = 4096 };
+
+	memset(&c, 0, sizeof(c));
+	c.g = g;
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	for (int i = 0; i < 3000; i++) {
+		ck_assert_int_eq(pinwatch_sim_advance(b, 10), 0);
+		ck_assert_int_eq(pinwatch_sim_drive(b, two[i & 1], (i >> 1) & 1 ? 0 : 1), 0);
+	}
+	drain(w);
+	struct pinwatch_watch_stats st = stats_or_fail(w, id);
+	ck_assert_uint_eq(st.rising + st.falling, 3000);
+	ck_assert_uint_eq(st.delivered, 3000);
+	ck_assert_uint_eq(st.queued, 0);
+	ck_assert_int_eq(c.n, 3000);
+	ck_assert_int_eq(c.badseq, 0);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* --------------------------------------------------------- messages */
+
+/* Each refusal's message names the group or the pin, the operation and
+ * the cause. */
+START_TEST(t_adv_messages)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = NULL;
+	const char *msg;
+	int v[2] = { 0, 0 };
+
+#define REFUSED(call, err, ...)                                                            \
+	do {                                                                               \
+		ck_assert_int_eq((call), (err));                                           \
+		msg = pinwatch_last_error();                                               \
+		const char *want[] = { __VA_ARGS__ };                                      \
+		for (size_t k_ = 0; k_ < sizeof(want) / sizeof(want[0]); k_++)             \
+			ck_assert_msg(has(msg, want[k_]), "%s: no '%s' in: %s", #call, want[k_], msg); \
+	} while (0)
+
+	const char *dup[] = { "N3", "PC1" };
+	REFUSED(pinwatch_group_open(b, dup, 2, NULL, &g), -EINVAL, "N3", "PC1", "same line", "group");
+	REFUSED(pinwatch_group_open(b, two, 0, NULL, &g), -EINVAL, "group open", "0 lines");
+	REFUSED(pinwatch_group_open(b, NULL, 2, NULL, &g), -EINVAL, "group open");
+	REFUSED(pinwatch_group_open(b, two, 2, NULL, NULL), -EINVAL, "group open", "NULL");
+	REFUSED(pinwatch_group_open(NULL, two, 2, NULL, &g), -EINVAL, "group open", "board");
+	const char *with_null[] = { "N3", NULL };
+	REFUSED(pinwatch_group_open(b, with_null, 2, NULL, &g), -EINVAL, "group open", "NULL");
+	const char *unknown[] = { "N3", "N99" };
+	ck_assert_int_lt(pinwatch_group_open(b, unknown, 2, NULL, &g), 0);
+	msg = pinwatch_last_error();
+	ck_assert_msg(has(msg, "N99"), "%s", msg);
+	/* a busy member: names it, the group and who holds it */
+	pinwatch_pin *p = pin_or_fail(b, "N4", &(struct pinwatch_pin_config){ .consumer = "intruder" });
+	REFUSED(pinwatch_group_open(b, two, 2, NULL, &g), -EBUSY, "N4", "intruder", "request");
+	pinwatch_pin_close(p);
+	g = group_or_fail(b, two, 2, NULL);
+	REFUSED(pinwatch_group_set(g, v), -EPERM, "N3", "set", "input");
+	REFUSED(pinwatch_group_get(g, NULL), -EINVAL, "get", "NULL");
+	REFUSED(pinwatch_group_reconfigure(g, NULL), -EINVAL, "reconfigure", "NULL");
+	pinwatch_watcher *w = watcher_or_fail();
+	pinwatch_watch_id id;
+	REFUSED(pinwatch_watch_add_group(w, g, &(struct pinwatch_watch_config){ .callback = noop_cb,
+					 .queue_size = 2 }, &id), -EINVAL, "N3", "callback or a queue");
+	REFUSED(pinwatch_watch_add_group(NULL, g, NULL, &id), -EINVAL, "group watch add", "watcher");
+	REFUSED(pinwatch_watch_add_group(w, NULL, NULL, &id), -EINVAL, "group watch add", "group");
+	REFUSED(pinwatch_watch_add_group(w, g, NULL, NULL), -EINVAL, "group watch add", "NULL");
+	id = gwatch_or_fail(w, g, NULL);
+	REFUSED(pinwatch_watch_add_group(w, g, NULL, &id), -EBUSY, "N3", "N4", "already watched");
+	struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT };
+	REFUSED(pinwatch_group_reconfigure(g, &out), -EBUSY, "N3", "reconfigure", "watched");
+	REFUSED(pinwatch_pin_reconfigure(pinwatch_group_pin(g, 1), &out), -EBUSY, "N4", "reconfigure", "group");
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	/* watch a group of outputs: refused, naming the member */
+	g = group_or_fail(b, two, 2, &out);
+	w = watcher_or_fail();
+	REFUSED(pinwatch_watch_add_group(w, g, NULL, &id), -EINVAL, "N3", "output");
+	/* and nothing is left half-watched: the group can be reconfigured */
+	ck_assert_int_eq(pinwatch_group_reconfigure(g, &(struct pinwatch_pin_config){ 0 }), 0);
+	gwatch_or_fail(w, g, NULL);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+#undef REFUSED
+}
+END_TEST
+
+Suite *core_group_adv_suite(void)
+{
+	Suite *s = suite_create("core-group-adv");
+	const char *names[2] = { "groups-adv", "groups-adv-fd" };
+	void (*setup[2])(void) = { merge_boards, fd_boards };
+
+	for (int k = 0; k < 2; k++) {
+		TCase *tc = tcase_create(names[k]);
+		tcase_set_timeout(tc, 60);
+		tcase_add_unchecked_fixture(tc, setup[k], NULL);
+		tcase_add_test(tc, t_adv_read_eio);
+		tcase_add_test(tc, t_adv_bank_gone_dispatch);
+		tcase_add_test(tc, t_adv_bank_gone_worker);
+		tcase_add_loop_test(tc, t_adv_fds_cloexec_closed, 0, 8);
+		tcase_add_loop_test(tc, t_adv_fds_watch_remove, 0, 2);
+		tcase_add_loop_test(tc, t_adv_release_from_callback, 0, 2 * ACT_N);
+		tcase_add_loop_test(tc, t_adv_release_while_events_flow, 0, 4);
+		tcase_add_loop_test(tc, t_adv_order_four_lines, 0, 2);
+		tcase_add_test(tc, t_adv_tiny_queue_overflow);
+		tcase_add_test(tc, t_adv_merge_overflow);
+		tcase_add_test(tc, t_adv_messages);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
