@@ -415,6 +415,9 @@ int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 		pthread_cond_broadcast(&pa->cv);
 	}
 	pa->refs++;
+	/* A member's close may wait, and a pinwatch_watcher_free on another
+	 * thread may end the watcher meanwhile: we still read it after. */
+	pw_watcher_ref_locked(w);
 	for (size_t i = 0; i < gw->n; i++) {
 		struct pw_watch *m = gw->members[i];
 		if (!m)
@@ -428,6 +431,7 @@ int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 		ret = pw_wait_dispatcher_locked(w, pa);
 	pw_group_watch_finish_locked(pa);
 	pw_watch_unref_locked(pa);
+	pw_watcher_unref_locked(w);
 	return ret;
 }
 

@@ -476,6 +476,83 @@ START_TEST(t_adv_release_while_events_flow)
 }
 END_TEST
 
+/* Group close from one thread racing watcher free from another, while the
+ * group's callback runs: both return, nothing freed is touched. */
+struct race_ctx {
+	atomic_int inside, calls;
+};
+
+static void race_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct race_ctx *c = ctx;
+	(void)ev;
+	c->calls++;
+	c->inside = 1;
+	tu_sleep_ms(5);
+}
+
+struct racer {
+	pthread_barrier_t *bar;
+	pinwatch_group *g;
+	pinwatch_watcher *w;
+};
+
+static void *close_group_thread(void *arg)
+{
+	struct racer *r = arg;
+	pthread_barrier_wait(r->bar);
+	pinwatch_group_close(r->g);
+	return NULL;
+}
+
+static void *free_watcher_thread(void *arg)
+{
+	struct racer *r = arg;
+	pthread_barrier_wait(r->bar);
+	pinwatch_watcher_free(r->w);
+	return NULL;
+}
+
+START_TEST(t_adv_group_close_races_watcher_free)
+{
+	int fds = tu_count_fds();
+
+	for (int round = 0; round < 20; round++) {
+		static struct race_ctx c;
+		memset(&c, 0, sizeof(c));
+		struct pinwatch_watch_config cfg = { .callback = race_cb, .ctx = &c };
+		pinwatch_board *b = board_or_fail(rboard);
+		pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+		pinwatch_watcher *w = watcher_or_fail();
+		pthread_barrier_t bar;
+		pthread_t t1, t2;
+		struct pinwatch_sim_pulse pulse = { .period_ns = 100000 };
+		unsigned gen;
+
+		gwatch_or_fail(w, g, &cfg);
+		ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+		ck_assert_int_eq(pinwatch_sim_pulse(b, "N3", &pulse, &gen), 0);
+		ck_assert_int_eq(tu_wait_flag((const int *)&c.inside, 5000), 1);
+		pthread_barrier_init(&bar, NULL, 2);
+		struct racer r = { &bar, g, w };
+		pthread_create(&t1, NULL, close_group_thread, &r);
+		pthread_create(&t2, NULL, free_watcher_thread, &r);
+		pthread_join(t1, NULL);
+		pthread_join(t2, NULL);
+		pthread_barrier_destroy(&bar);
+		int calls = c.calls;
+		tu_sleep_ms(2);
+		ck_assert_int_eq(c.calls, calls);
+		ck_assert_int_eq(pinwatch_sim_pulse_stop(b, gen), 0);
+		/* the lines are free */
+		pinwatch_group *g2 = group_or_fail(b, two, 2, NULL);
+		pinwatch_group_close(g2);
+		pinwatch_board_close(b);
+	}
+	ck_assert_int_eq(tu_count_fds(), fds);
+}
+END_TEST
+
 /* ------------------------------------------------------------ order */
 
 /* Events non-decreasing in time across 4 members, seqno per member from 1
@@ -711,6 +788,7 @@ Suite *core_group_adv_suite(void)
 		tcase_add_loop_test(tc, t_adv_fds_watch_remove, 0, 2);
 		tcase_add_loop_test(tc, t_adv_release_from_callback, 0, 2 * ACT_N);
 		tcase_add_loop_test(tc, t_adv_release_while_events_flow, 0, 4);
+		tcase_add_test(tc, t_adv_group_close_races_watcher_free);
 		tcase_add_loop_test(tc, t_adv_order_four_lines, 0, 2);
 		tcase_add_test(tc, t_adv_tiny_queue_overflow);
 		tcase_add_test(tc, t_adv_merge_overflow);
