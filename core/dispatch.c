@@ -30,8 +30,6 @@
 #include "internal.h"
 
 #define EPOLL_BATCH 16
-#define EINTR_RETRIES 3
-#define PW_STALL_LIMIT 64
 
 static int halted(const pinwatch_watcher *w)
 {
@@ -128,7 +126,7 @@ static int read_batch(pinwatch_pin *p, struct pw_raw_event *raw)
 
 	for (int i = 0;; i++) {
 		n = p->board->ops->read_events(p->line, raw, PW_READ_BATCH);
-		if (n != -EINTR || i == EINTR_RETRIES)
+		if (n != -EINTR || i == PW_EINTR_RETRIES)
 			return n;
 	}
 }

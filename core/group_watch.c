@@ -319,11 +319,20 @@ int pw_group_watch_read_locked(struct pw_watch *pa)
 	const pinwatch_board *b = gw->group->board;
 	void *handle = gw->group->handle;
 	pw_unlock();
-	n = b->ops->group_read_events(handle, raw, PW_READ_BATCH);
+	for (int tries = 0;; tries++) {
+		n = b->ops->group_read_events(handle, raw, PW_READ_BATCH);
+		if (n != -EINTR || tries == PW_EINTR_RETRIES)
+			break;
+	}
 	pw_lock();
 	if (pa->closing)
 		return n > 0 ? n : 0;
-	if (n == -EINTR || n == -EAGAIN || n == 0)
+	/* Rule 5, as dispatch.c for one line: a descriptor that stays ready
+	 * while every read fails with EINTR or EAGAIN would spin, silently;
+	 * after PW_STALL_LIMIT in a row it is a fault like any other. */
+	if (n >= 0)
+		pa->stalls = 0;
+	if (n == 0 || ((n == -EINTR || n == -EAGAIN) && ++pa->stalls < PW_STALL_LIMIT))
 		return 0;
 	if (n < 0) {
 		/* A fault: out of epoll for good, one error event. */

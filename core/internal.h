@@ -175,6 +175,10 @@ PW_HIDDEN size_t pw_queue_pop(struct pw_queue *q, struct pinwatch_event *ev, siz
  * but not yet delivered (a stop between two callbacks keeps the rest). */
 #define PW_READ_BATCH 64
 #define PW_BACKLOG_MAX (PW_READ_BATCH + 1)
+/* Rule 5: reads in a row that fail with EINTR or EAGAIN before the watch
+ * gets its error event (a descriptor that stays ready would spin). */
+#define PW_STALL_LIMIT 64
+#define PW_EINTR_RETRIES 3   /* EINTR: retried at once, this many times */
 
 struct pw_watch {
 	pinwatch_watch_id id;

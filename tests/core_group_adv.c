@@ -85,6 +85,58 @@ static int watcher_ready(pinwatch_watcher *w)
 	return poll(&pfd, 1, 0);
 }
 
+/* Rule 5's seed bug on a group: every read of events fails with EINTR (or
+ * EAGAIN).  Within 64 dispatches the group watch has its error, one error
+ * event, and the watcher's descriptor no longer polls ready. */
+static void transient_storm(int eintr)
+{
+	int want = eintr ? -EINTR : -EAGAIN;
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	struct err_ctx c = { 0 };
+	struct pinwatch_watch_config cfg = { .callback = err_cb, .ctx = &c };
+	struct pinwatch_sim_fault f = { .op = PINWATCH_SIM_OP_READ, .nth = 0 };
+
+	f.kind = eintr ? PINWATCH_SIM_FAULT_EINTR : PINWATCH_SIM_FAULT_FAIL;
+	f.error = eintr ? 0 : EAGAIN;
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
+	toggle(b, "N3", 1);
+	struct pinwatch_watch_stats st = { 0 };
+	int dispatches = 0;
+	while (dispatches < 1000) {
+		ck_assert_int_ge(pinwatch_watcher_dispatch(w, 0), 0);
+		dispatches++;
+		st = stats_or_fail(w, id);
+		if (st.error)
+			break;
+	}
+	ck_assert_msg(st.error == want, "after %d dispatches: error %d, want %d", dispatches, st.error, want);
+	ck_assert_int_le(dispatches, 64);
+	ck_assert_int_eq(c.errors, 1);
+	ck_assert_int_eq(c.value, want);
+	ck_assert_int_eq(c.edges, 0);
+	ck_assert_int_eq(watcher_ready(w), 0);
+	for (int i = 0; i < 100; i++)
+		ck_assert_int_eq(pinwatch_watcher_dispatch(w, 0), 0);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+
+START_TEST(t_adv_eintr_storm)
+{
+	transient_storm(1);
+}
+END_TEST
+
+START_TEST(t_adv_eagain_storm)
+{
+	transient_storm(0);
+}
+END_TEST
+
 /* One EIO on a read: an error event with -EIO, the watch ends (no spin);
  * the group's lines are still the group's (get works), close is clean. */
 START_TEST(t_adv_read_eio)
@@ -781,6 +833,8 @@ Suite *core_group_adv_suite(void)
 		TCase *tc = tcase_create(names[k]);
 		tcase_set_timeout(tc, 60);
 		tcase_add_unchecked_fixture(tc, setup[k], NULL);
+		tcase_add_test(tc, t_adv_eintr_storm);
+		tcase_add_test(tc, t_adv_eagain_storm);
 		tcase_add_test(tc, t_adv_read_eio);
 		tcase_add_test(tc, t_adv_bank_gone_dispatch);
 		tcase_add_test(tc, t_adv_bank_gone_worker);
