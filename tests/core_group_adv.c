@@ -807,6 +807,7 @@ START_TEST(t_adv_messages)
 	struct pinwatch_pin_config out = { .direction = PINWATCH_DIR_OUTPUT };
 	REFUSED(pinwatch_group_reconfigure(g, &out), -EBUSY, "N3", "reconfigure", "watched");
 	REFUSED(pinwatch_pin_reconfigure(pinwatch_group_pin(g, 1), &out), -EBUSY, "N4", "reconfigure", "group");
+	REFUSED(pinwatch_watch_add(w, pinwatch_group_pin(g, 0), NULL, &id), -EBUSY, "N3", "group");
 	pinwatch_watcher_free(w);
 	pinwatch_group_close(g);
 	/* watch a group of outputs: refused, naming the member */
