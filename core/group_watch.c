@@ -135,16 +135,33 @@ static void deliver_locked(struct pw_watch *pa, struct pinwatch_event *ev)
 	pw_lock();
 }
 
+/* Rule 7: once a stop or free is called, no other callback starts -- the
+ * flush leaves the rest in the merge, for the next dispatch to resume.  A
+ * queue is no callback: it is filled on. */
+static int stopped_locked(struct pw_watch *pa)
+{
+	const pinwatch_watcher *w = pa->watcher;
+
+	if (!pa->cfg.callback || !(w->stopping || w->closing))
+		return 0;
+	if (!pa->gw->resume) {
+		pa->gw->resume = 1;
+		pw_backlog_account_locked(pa->watcher, pa);
+	}
+	return 1;
+}
+
 /* Release, in order, what no member can precede any more.  The dispatcher
  * only, with the parent or a member entered; now: the board's, taken
- * before the members were looked at. */
-static void flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock)
+ * before the members were looked at.  Returns the events released. */
+static unsigned flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock)
 {
 	struct pw_group_watch *gw = pa->gw;
 	struct pinwatch_event ev;
+	unsigned released = 0;
 
 	if (gw->flushing)
-		return;
+		return 0;
 	gw->flushing = 1;
 	find_quiet_locked(gw);
 	for (;;) {
@@ -152,14 +169,21 @@ static void flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock
 		 * descriptor) holds the others back STUCK_HOLDS windows at most. */
 		uint64_t due = pw_merge_due(&gw->merge, gw->hold_ns * STUCK_HOLDS);
 		int stale = gw->hold_ns && gw->merge.len && now >= due;
-		if (pa->closing ||
-		    !pw_merge_pop_ready(&gw->merge, gw->quiet, now, gw->hold_ns, force || stale, &ev))
+		if (pa->closing || !gw->merge.len)
+			break;
+		if (stopped_locked(pa)) {
+			gw->resume_force |= force;
+			break;
+		}
+		if (!pw_merge_pop_ready(&gw->merge, gw->quiet, now, gw->hold_ns, force || stale, &ev))
 			break;
 		deliver_locked(pa, &ev);
+		released++;
 	}
 	if (!pa->closing)
 		arm_timer_locked(pa, clock);
 	gw->flushing = 0;
+	return released;
 }
 
 /* A member's event (its callback: on the dispatcher, core lock not held). */
@@ -208,6 +232,24 @@ void pw_group_watch_timer_locked(struct pw_watch *pa)
 	pw_lock();
 	if (!pa->closing)
 		flush_locked(pa, now, 0, pa->clock);
+}
+
+unsigned pw_group_watch_resume_locked(struct pw_watch *pa)
+{
+	struct pw_group_watch *gw = pa->gw;
+	int force = gw->resume_force;
+
+	gw->resume = 0;
+	gw->resume_force = 0;
+	pw_backlog_account_locked(pa->watcher, pa);
+	if (pa->closing || !gw->group)
+		return 0;
+	/* The group is alive while its watch is entered: a closer waits. */
+	const pinwatch_board *b = gw->group->board;
+	pw_unlock();
+	uint64_t now = watch_now(pa, b);   /* the sim's own lock: not under ours */
+	pw_lock();
+	return pa->closing ? 0 : flush_locked(pa, now, force, pa->clock);
 }
 
 void pw_group_watch_stats_locked(const struct pw_watch *pa, struct pinwatch_watch_stats *out)
@@ -421,6 +463,7 @@ int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 		}
 		pa->closing = 1;
 		pw_slots_remove_locked(w, pa);
+		pw_backlog_account_locked(w, pa);   /* a resume pending goes with it */
 		pthread_cond_broadcast(&pa->cv);
 	}
 	pa->refs++;

@@ -349,6 +349,11 @@ struct pw_group_watch {
 	 * members: kernel order) instead of one watch descriptor per member. */
 	int group_edges;
 	int edges_on;             /* group_edges_enable succeeded, not yet disabled */
+	/* A stop or free ended a flush between two callbacks (rule 7): what
+	 * the merge still holds is flushed first at the next dispatch
+	 * (counted in the watcher's backlogged, as a one-pin backlog is). */
+	int resume;
+	int resume_force;         /* that flush's force (one descriptor: kernel order) */
 };
 
 /* group_watch.c */
@@ -359,6 +364,9 @@ PW_HIDDEN int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 PW_HIDDEN int pw_group_watch_read_locked(struct pw_watch *pa);
 /* Its merge timer fired (the dispatcher, with pa entered). */
 PW_HIDDEN void pw_group_watch_timer_locked(struct pw_watch *pa);
+/* Flush what a stop left in the merge (the dispatcher, with pa entered,
+ * before it waits for more).  Returns the events released. */
+PW_HIDDEN unsigned pw_group_watch_resume_locked(struct pw_watch *pa);
 PW_HIDDEN void pw_group_watch_free(struct pw_group_watch *gw);
 /* Complete a closing group watch once its members are released and no
  * other thread's dispatch is in it (idempotent). */

@@ -59,6 +59,173 @@ static pinwatch_watch_id gwatch_or_fail(pinwatch_watcher *w, pinwatch_group *g,
 	return id;
 }
 
+/* ------------------------------------------------------ prompt stop */
+
+/* Rule 7 for a group watch: a stop from inside its callback (the worker
+ * ends when the callback returns) lets no other callback start -- however
+ * many events the merge holds ready.  The rest is kept: delivered + queued
+ * is exact, and the next start delivers all of it. */
+struct stop_ctx {
+	pinwatch_watcher *w;
+	atomic_int calls, stop_at;
+	uint64_t last_ts;
+	atomic_int disorder;
+};
+
+static void stop_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct stop_ctx *c = ctx;
+
+	if (ev->timestamp_ns < c->last_ts)
+		c->disorder++;
+	c->last_ts = ev->timestamp_ns;
+	if (++c->calls == c->stop_at)
+		pinwatch_watcher_stop(c->w);
+}
+
+START_TEST(t_adv_stop_from_callback_prompt)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	static struct stop_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = stop_cb, .ctx = &c, .event_buffer = 64 };
+
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	c.stop_at = 1;
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	for (int i = 0; i < 10; i++) {   /* 40 edges waiting, interleaved */
+		ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
+		toggle(b, two[i & 1], 1);
+	}
+	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	for (int i = 0; i < 2000 && c.calls < 1; i++)
+		tu_sleep_ms(1);
+	ck_assert_int_eq(pinwatch_watcher_stop(w), 0);   /* joins */
+	ck_assert_msg(c.calls == 1, "%d callbacks ran after a stop from the first", c.calls);
+	struct pinwatch_watch_stats st = stats_or_fail(w, id);
+	ck_assert_uint_eq(st.delivered, 1);
+	ck_assert_uint_eq(st.delivered + st.queued, 20);
+	/* what was kept comes first at the next start, none lost */
+	c.stop_at = 0;
+	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	for (int i = 0; i < 2000 && c.calls < 20; i++)
+		tu_sleep_ms(1);
+	ck_assert_int_eq(pinwatch_watcher_stop(w), 0);
+	ck_assert_int_eq(c.calls, 20);
+	ck_assert_int_eq(c.disorder, 0);
+	st = stats_or_fail(w, id);
+	ck_assert_uint_eq(st.delivered, 20);
+	ck_assert_uint_eq(st.queued, 0);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* The same from another thread: the callback holds until a stopper has
+ * called stop, then returns; no further callback may start. */
+struct stop2_ctx {
+	pinwatch_watcher *w;
+	atomic_int calls, inside, go;
+};
+
+static void stop2_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct stop2_ctx *c = ctx;
+	(void)ev;
+	if (c->calls++ == 0) {
+		c->inside = 1;
+		tu_wait_flag((const int *)&c->go, 5000);
+		tu_sleep_ms(50);   /* let the stopper reach its join (never asserted) */
+	}
+}
+
+static void *stopper(void *arg)
+{
+	struct stop2_ctx *c = arg;
+
+	c->go = 1;
+	pinwatch_watcher_stop(c->w);
+	return NULL;
+}
+
+START_TEST(t_adv_stop_other_thread_prompt)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	static struct stop2_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = stop2_cb, .ctx = &c, .event_buffer = 64 };
+	pthread_t t;
+
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &cfg);
+	for (int i = 0; i < 10; i++) {
+		ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
+		toggle(b, two[i & 1], 1);
+	}
+	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	ck_assert_int_eq(tu_wait_flag((const int *)&c.inside, 5000), 1);
+	ck_assert_int_eq(pthread_create(&t, NULL, stopper, &c), 0);
+	pthread_join(t, NULL);
+	ck_assert_msg(c.calls == 1, "%d callbacks ran after the stop", c.calls);
+	struct pinwatch_watch_stats st = stats_or_fail(w, id);
+	ck_assert_uint_eq(st.delivered + st.queued, 20);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* pinwatch_watcher(3): what a stop left "is delivered first by the next
+ * start or dispatch" -- a caller-driven dispatch after the worker stopped,
+ * for a group watch and, to compare, a one-pin watch. */
+START_TEST(t_adv_dispatch_after_stop)
+{
+	int group = _i;
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = NULL;
+	pinwatch_pin *p = NULL;
+	pinwatch_watcher *w = watcher_or_fail();
+	static struct stop_ctx c;
+	struct pinwatch_watch_config cfg = { .callback = stop_cb, .ctx = &c, .event_buffer = 64 };
+	pinwatch_watch_id id;
+
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	c.stop_at = 1;
+	if (group) {
+		g = group_or_fail(b, two, 2, NULL);
+		id = gwatch_or_fail(w, g, &cfg);
+	} else {
+		p = pin_or_fail(b, "N3", NULL);
+		id = watch_or_fail(w, p, &cfg);
+	}
+	for (int i = 0; i < 10; i++) {
+		ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
+		toggle(b, group ? two[i & 1] : "N3", 1);
+	}
+	ck_assert_int_eq(pinwatch_watcher_start(w), 0);
+	for (int i = 0; i < 2000 && c.calls < 1; i++)
+		tu_sleep_ms(1);
+	ck_assert_int_eq(pinwatch_watcher_stop(w), 0);
+	ck_assert_int_eq(c.calls, 1);
+	c.stop_at = 0;
+	for (int i = 0; i < 20; i++)
+		ck_assert_int_ge(pinwatch_watcher_dispatch(w, 0), 0);
+	struct pinwatch_watch_stats st = stats_or_fail(w, id);
+	ck_assert_msg(c.calls == 20, "%s: %d of 20 called back after a stop and 20 dispatches "
+		      "(queued %llu)", group ? "group" : "pin", c.calls, (unsigned long long)st.queued);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_pin_close(p);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* ------------------------------------------------- no silent stall */
 
 struct err_ctx {
@@ -834,6 +1001,9 @@ Suite *core_group_adv_suite(void)
 		TCase *tc = tcase_create(names[k]);
 		tcase_set_timeout(tc, 60);
 		tcase_add_unchecked_fixture(tc, setup[k], NULL);
+		tcase_add_test(tc, t_adv_stop_from_callback_prompt);
+		tcase_add_test(tc, t_adv_stop_other_thread_prompt);
+		tcase_add_loop_test(tc, t_adv_dispatch_after_stop, 0, 2);
 		tcase_add_test(tc, t_adv_eintr_storm);
 		tcase_add_test(tc, t_adv_eagain_storm);
 		tcase_add_test(tc, t_adv_read_eio);
