@@ -823,6 +823,142 @@ START_TEST(t_adv_group_close_races_watcher_free)
 }
 END_TEST
 
+/* A reader blocked forever on a group queue is woken by the group's close
+ * (-ENOENT), and by a remove of the group watch. */
+struct reader {
+	pinwatch_watcher *w;
+	pinwatch_watch_id id;
+	atomic_int started, ret;
+};
+
+static void *blocked_reader(void *arg)
+{
+	struct reader *r = arg;
+	struct pinwatch_event ev[4];
+
+	r->started = 1;
+	r->ret = pinwatch_watch_read(r->w, r->id, ev, 4, -1);
+	return NULL;
+}
+
+START_TEST(t_adv_blocked_reader_woken)
+{
+	int by_close = _i;
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	static struct reader r;
+	pthread_t t;
+
+	memset(&r, 0, sizeof(r));
+	r.w = watcher_or_fail();
+	r.id = gwatch_or_fail(r.w, g, &(struct pinwatch_watch_config){ .queue_size = 4 });
+	r.ret = 99;
+	ck_assert_int_eq(pthread_create(&t, NULL, blocked_reader, &r), 0);
+	ck_assert_int_eq(tu_wait_flag((const int *)&r.started, 5000), 1);
+	tu_sleep_ms(20);   /* let it block (never asserted) */
+	if (by_close)
+		pinwatch_group_close(g);
+	else
+		ck_assert_int_eq(pinwatch_watch_remove(r.w, r.id), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(r.ret, -ENOENT);
+	pinwatch_watcher_free(r.w);
+	if (!by_close)
+		pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* Remove the group watch from its own callback and add it again from the
+ * same callback: the add is either refused with a message or works; either
+ * way no callback of the old id runs after the remove, and the new watch,
+ * if added, gets the rest. */
+struct readd_ctx {
+	pinwatch_watcher *w;
+	pinwatch_group *g;
+	pinwatch_watch_id first, second;
+	int old_after, new_calls, add_ret, removed;
+	char msg[256];
+};
+
+static void readd_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	struct readd_ctx *c = ctx;
+
+	if (ev->watch == c->first) {
+		if (c->removed) {
+			c->old_after++;
+			return;
+		}
+		ck_assert_int_eq(pinwatch_watch_remove(c->w, c->first), 0);
+		c->removed = 1;
+		struct pinwatch_watch_config cfg = { .callback = readd_cb, .ctx = c };
+		c->add_ret = pinwatch_watch_add_group(c->w, c->g, &cfg, &c->second);
+		snprintf(c->msg, sizeof(c->msg), "%s", pinwatch_last_error());
+		return;
+	}
+	c->new_calls++;
+}
+
+START_TEST(t_adv_readd_from_own_callback)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	static struct readd_ctx c;
+	memset(&c, 0, sizeof(c));
+	c.g = group_or_fail(b, two, 2, NULL);
+	c.w = watcher_or_fail();
+	c.first = gwatch_or_fail(c.w, c.g, &(struct pinwatch_watch_config){ .callback = readd_cb, .ctx = &c });
+	toggle(b, "N3", 2);
+	drain(c.w);
+	ck_assert_int_eq(c.removed, 1);
+	ck_assert_int_eq(c.old_after, 0);
+	if (c.add_ret == 0) {
+		toggle(b, "N4", 1);
+		drain(c.w);
+		ck_assert_int_ge(c.new_calls, 2);
+	} else {
+		ck_assert_msg(c.add_ret == -EBUSY && strlen(c.msg) > 0, "%d %s", c.add_ret, c.msg);
+		/* after the callback the group is free to watch */
+		gwatch_or_fail(c.w, c.g, NULL);
+	}
+	pinwatch_watcher_free(c.w);
+	pinwatch_group_close(c.g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* The size limits: 64 lines (across banks) open; 65 refused, saying why. */
+START_TEST(t_adv_group_limits)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	char names[65][16];
+	const char *ptr[65];
+	pinwatch_group *g = NULL;
+
+	for (int i = 0; i < 65; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s:%d", i < 32 ? "pioA" : "pioC", i % 32);
+		ptr[i] = names[i];
+	}
+	ck_assert_int_eq(pinwatch_group_open(b, ptr, 65, NULL, &g), -EINVAL);
+	ck_assert_msg(has(pinwatch_last_error(), "65") && has(pinwatch_last_error(), "64"), "%s",
+		      pinwatch_last_error());
+	g = group_or_fail(b, ptr, 64, NULL);
+	ck_assert_uint_eq(pinwatch_group_size(g), 64);
+	ck_assert_int_eq(pinwatch_group_atomic(g), 0);   /* two banks */
+	pinwatch_watcher *w = watcher_or_fail();
+	static struct seq_ctx_lite { int n; } c;
+	c.n = 0;
+	gwatch_or_fail(w, g, &(struct pinwatch_watch_config){ .callback = count_cb, .ctx = &c.n });
+	for (int i = 0; i < 64; i += 9)
+		toggle(b, ptr[i], 1);
+	drain(w);
+	ck_assert_int_eq(c.n, 2 * 8);
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* ------------------------------------------------------------ order */
 
 /* Events non-decreasing in time across 4 members, seqno per member from 1
@@ -1065,6 +1201,9 @@ Suite *core_group_adv_suite(void)
 		tcase_add_loop_test(tc, t_adv_release_from_callback, 0, 2 * ACT_N);
 		tcase_add_loop_test(tc, t_adv_release_while_events_flow, 0, 4);
 		tcase_add_test(tc, t_adv_group_close_races_watcher_free);
+		tcase_add_loop_test(tc, t_adv_blocked_reader_woken, 0, 2);
+		tcase_add_test(tc, t_adv_readd_from_own_callback);
+		tcase_add_test(tc, t_adv_group_limits);
 		tcase_add_loop_test(tc, t_adv_order_four_lines, 0, 2);
 		tcase_add_test(tc, t_adv_tiny_queue_overflow);
 		tcase_add_test(tc, t_adv_merge_overflow);
