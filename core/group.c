@@ -332,7 +332,7 @@ PINWATCH_API void pinwatch_group_close(pinwatch_group *g)
 		pw_unlock();
 		return;
 	}
-	if (g->watch)
+	if (g->watch || g->adding)
 		g->release_pending = 1;   /* finishing elsewhere; it releases the group */
 	else
 		pw_group_release_locked(g);

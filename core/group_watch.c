@@ -441,7 +441,7 @@ void pw_group_watch_finish_locked(struct pw_watch *pa)
 			pw_watch_unref_locked(m);
 	}
 	pw_watch_unref_locked(pa);   /* the slot's */
-	if (g && g->release_pending)
+	if (g && g->release_pending && !g->adding)
 		pw_group_release_locked(g);
 	pw_watch_unref_locked(pa);
 }
@@ -558,6 +558,15 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 	return 0;
 }
 
+/* The end of a watch add's unlocked stretch: a close of the group
+ * meanwhile left its release to us (the add's member loop reads g). */
+static void add_done_locked(pinwatch_group *g, pinwatch_watcher *w)
+{
+	if (--g->adding == 0 && g->release_pending && !g->watch)
+		pw_group_release_locked(g);
+	pw_watcher_unref_locked(w);
+}
+
 PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g,
 					  const struct pinwatch_watch_config *cfg,
 					  pinwatch_watch_id *out)
@@ -593,6 +602,10 @@ PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g
 	if (ret < 0)
 		goto out;
 	pa->refs++;   /* ours, across the unlocked member adds */
+	/* A close of the group or a free of the watcher meanwhile must not
+	 * free what the loop below reads: the group's release waits for us. */
+	g->adding++;
+	pw_watcher_ref_locked(w);
 	pw_unlock();
 
 	/* Each member a one-pin watch (its own checks, messages, edges). */
@@ -622,11 +635,13 @@ PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g
 		/* The member's message says which and why; undo the rest. */
 		pw_watch_close_locked(pa, &was);
 		pw_watch_unref_locked(pa);
+		add_done_locked(g, w);
 		pw_unlock();
 		return ret;
 	}
 	*out = pa->id;
 	pw_watch_unref_locked(pa);
+	add_done_locked(g, w);
 	pw_unlock();
 	return 0;
 out:

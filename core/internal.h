@@ -301,9 +301,11 @@ struct pinwatch_group {
 	pinwatch_pin **pins;      /* members, in the caller's order */
 	void *handle;             /* the backend's group, or NULL: per-line ops */
 	struct pw_watch *watch;   /* the group watch (parent), or NULL */
-	/* Closed while its watch could not be waited for (-EDEADLK): the
-	 * watch's end releases the group. */
+	/* Closed while its watch could not be waited for (-EDEADLK), or while
+	 * a watch add was in its unlocked member loop: the watch's end, or
+	 * the last such add, releases the group. */
 	int release_pending;
+	unsigned adding;          /* pinwatch_watch_add_group calls between their locks */
 };
 
 /* group.c: release the members' lines and free the group (closed handle). */
