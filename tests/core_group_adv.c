@@ -124,8 +124,8 @@ START_TEST(t_adv_stop_from_callback_prompt)
 }
 END_TEST
 
-/* The same from another thread: the callback holds until a stopper has
- * called stop, then returns; no further callback may start. */
+/* The same from another thread: the callback holds until a stopper's
+ * stop is under way, then returns; no further callback may start. */
 struct stop2_ctx {
 	pinwatch_watcher *w;
 	atomic_int calls, inside, go;
@@ -138,7 +138,14 @@ static void stop2_cb(const struct pinwatch_event *ev, void *ctx)
 	if (c->calls++ == 0) {
 		c->inside = 1;
 		tu_wait_flag((const int *)&c->go, 5000);
-		tu_sleep_ms(50);   /* let the stopper reach its join (never asserted) */
+		/* Return only once the stop is under way: a start from the
+		 * callback says so ("stopping: it ends when its callback
+		 * returns"), no timing assumed. */
+		for (int i = 0; i < 5000; i++) {
+			if (pinwatch_watcher_start(c->w) == -EALREADY && has(pinwatch_last_error(), "stopping"))
+				break;
+			tu_sleep_ms(1);
+		}
 	}
 }
 
