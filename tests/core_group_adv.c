@@ -448,6 +448,71 @@ START_TEST(t_adv_member_fault_disables_group)
 }
 END_TEST
 
+/* A member whose descriptor stays readable while every read of it fails
+ * with EAGAIN holds the others' events back (it is not quiet), but not
+ * for ever: within the stall limit it has its error event, and the other
+ * member's events come, in order.  (groups=fd: the member's fault fails
+ * the group's one descriptor, and the whole watch ends within the limit.) */
+START_TEST(t_adv_stuck_member_bounded)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 2, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	struct err_ctx c = { 0 };
+	struct pinwatch_watch_config cfg = { .callback = err_cb, .ctx = &c };
+	struct pinwatch_sim_fault f = { .kind = PINWATCH_SIM_FAULT_FAIL, .op = PINWATCH_SIM_OP_READ,
+					.nth = 0, .error = EAGAIN, .pin = "N4" };
+
+	gwatch_or_fail(w, g, &cfg);
+	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
+	toggle(b, "N4", 1);   /* readable for good: every read fails */
+	ck_assert_int_eq(pinwatch_sim_advance(b, 1000), 0);
+	toggle(b, "N3", 2);
+	int dispatches = 0, one_fd = has(vboard, "groups=fd");
+	while (dispatches < 1000 && (one_fd ? !c.errors : c.edges < 4)) {
+		ck_assert_int_ge(pinwatch_watcher_dispatch(w, 0), 0);
+		dispatches++;
+	}
+	ck_assert_int_le(dispatches, 70);
+	ck_assert_int_eq(c.errors, 1);
+	ck_assert_int_eq(c.value, -EAGAIN);
+	if (one_fd) {
+		/* one descriptor for the group: its reads are the group's, and
+		 * the whole watch ends, without a spin */
+		ck_assert_int_eq(watcher_ready(w), 0);
+	} else {
+		ck_assert_msg(c.edges == 4, "%d of N3's 4 edges after %d dispatches", c.edges, dispatches);
+	}
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
+/* A group of one line is a one-pin watch with a group id. */
+START_TEST(t_adv_group_of_one)
+{
+	pinwatch_board *b = board_or_fail(vboard);
+	pinwatch_group *g = group_or_fail(b, two, 1, NULL);
+	pinwatch_watcher *w = watcher_or_fail();
+	struct pinwatch_event ev[16];
+
+	pinwatch_watch_id id = gwatch_or_fail(w, g, &(struct pinwatch_watch_config){ .queue_size = 16 });
+	toggle(b, "N3", 3);
+	drain(w);
+	ck_assert_int_eq(pinwatch_watch_read(w, id, ev, 16, 0), 6);
+	for (int i = 0; i < 6; i++) {
+		ck_assert_ptr_eq(ev[i].pin, pinwatch_group_pin(g, 0));
+		ck_assert_uint_eq(ev[i].watch, id);
+		ck_assert_uint_eq(ev[i].seqno, (uint64_t)i + 1);
+		ck_assert_int_eq(ev[i].edge, i % 2 ? PINWATCH_EDGE_FALLING : PINWATCH_EDGE_RISING);
+	}
+	pinwatch_watcher_free(w);
+	pinwatch_group_close(g);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* ------------------------------------------------------- descriptors */
 
 /* Every descriptor a group and its watch open is close-on-exec, none is
@@ -1263,6 +1328,8 @@ Suite *core_group_adv_suite(void)
 		tcase_add_test(tc, t_adv_read_eio);
 		tcase_add_test(tc, t_adv_bank_gone_dispatch);
 		tcase_add_test(tc, t_adv_bank_gone_worker);
+		tcase_add_test(tc, t_adv_stuck_member_bounded);
+		tcase_add_test(tc, t_adv_group_of_one);
 		tcase_add_loop_test(tc, t_adv_fds_cloexec_closed, 0, 8);
 		tcase_add_loop_test(tc, t_adv_fds_watch_remove, 0, 2);
 		tcase_add_loop_test(tc, t_adv_release_from_callback, 0, 2 * ACT_N);
