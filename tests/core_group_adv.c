@@ -1279,8 +1279,10 @@ START_TEST(t_adv_messages)
 	pinwatch_pin_close(p);
 	g = group_or_fail(b, two, 2, NULL);
 	REFUSED(pinwatch_group_set(g, v), -EPERM, "N3", "set", "input");
-	REFUSED(pinwatch_group_get(g, NULL), -EINVAL, "get", "NULL");
-	REFUSED(pinwatch_group_reconfigure(g, NULL), -EINVAL, "reconfigure", "NULL");
+	REFUSED(pinwatch_group_get(g, NULL), -EINVAL, "N3 N4", "get", "NULL values");
+	REFUSED(pinwatch_group_set(g, NULL), -EINVAL, "N3 N4", "set", "NULL values");
+	REFUSED(pinwatch_group_reconfigure(g, NULL), -EINVAL, "N3 N4", "reconfigure", "NULL config");
+	REFUSED(pinwatch_group_get(NULL, v), -EINVAL, "get", "not an open group");
 	pinwatch_watcher *w = watcher_or_fail();
 	pinwatch_watch_id id;
 	REFUSED(pinwatch_watch_add_group(w, g, &(struct pinwatch_watch_config){ .callback = noop_cb,
