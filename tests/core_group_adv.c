@@ -895,8 +895,9 @@ START_TEST(t_adv_group_close_races_watcher_free)
 }
 END_TEST
 
-/* A reader blocked forever on a group queue is woken by the group's close
- * (-ENOENT), and by a remove of the group watch. */
+/* A reader blocked forever on a group queue is woken (-ENOENT) by the
+ * group's close, by a remove of the group watch, and by a free of its
+ * watcher. */
 struct reader {
 	pinwatch_watcher *w;
 	pinwatch_watch_id id;
@@ -928,14 +929,17 @@ START_TEST(t_adv_blocked_reader_woken)
 	ck_assert_int_eq(pthread_create(&t, NULL, blocked_reader, &r), 0);
 	ck_assert_int_eq(tu_wait_flag((const int *)&r.started, 5000), 1);
 	tu_sleep_ms(20);   /* let it block (never asserted) */
-	if (by_close)
+	if (by_close == 1)
 		pinwatch_group_close(g);
+	else if (by_close == 2)
+		pinwatch_watcher_free(r.w);
 	else
 		ck_assert_int_eq(pinwatch_watch_remove(r.w, r.id), 0);
 	pthread_join(t, NULL);
 	ck_assert_int_eq(r.ret, -ENOENT);
-	pinwatch_watcher_free(r.w);
-	if (!by_close)
+	if (by_close != 2)
+		pinwatch_watcher_free(r.w);
+	if (by_close != 1)
 		pinwatch_group_close(g);
 	pinwatch_board_close(b);
 }
@@ -1337,7 +1341,7 @@ Suite *core_group_adv_suite(void)
 		tcase_add_loop_test(tc, t_adv_release_from_callback, 0, 2 * ACT_N);
 		tcase_add_loop_test(tc, t_adv_release_while_events_flow, 0, 4);
 		tcase_add_test(tc, t_adv_group_close_races_watcher_free);
-		tcase_add_loop_test(tc, t_adv_blocked_reader_woken, 0, 2);
+		tcase_add_loop_test(tc, t_adv_blocked_reader_woken, 0, 3);
 		tcase_add_test(tc, t_adv_readd_from_own_callback);
 		tcase_add_test(tc, t_adv_group_limits);
 		tcase_add_test(tc, t_adv_close_races_watch_add);
