@@ -67,6 +67,7 @@ static uint64_t watch_now(const struct pw_watch *pa, const pinwatch_board *b)
 void pw_group_watch_free(struct pw_group_watch *gw)
 {
 	pw_merge_free(&gw->merge);
+	free(gw->queue_lost);
 	free(gw->members);
 	free(gw->quiet);
 	free(gw);
@@ -105,22 +106,34 @@ static void arm_timer_locked(struct pw_watch *pa, int clock)
 	timerfd_settime(pa->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* What EV's member has lost to a full queue since its last queued event. */
+static uint64_t *queue_lost_of(struct pw_watch *pa, const struct pinwatch_event *ev)
+{
+	const struct pw_group_watch *gw = pa->gw;
+
+	for (size_t i = 0; gw->group && ev->pin && i < gw->n; i++)
+		if (gw->group->pins[i] == ev->pin)
+			return &gw->queue_lost[i];
+	return &pa->pending_lost;
+}
+
 /* Hand EV to the group's consumer (the lock is dropped for a callback). */
 static void deliver_locked(struct pw_watch *pa, struct pinwatch_event *ev)
 {
 	int edge = ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING;
 
 	if (pa->cfg.queue_size) {
+		uint64_t *pending = queue_lost_of(pa, ev);
 		if (edge)
-			ev->lost += pa->pending_lost;
+			ev->lost += *pending;
 		if (pw_queue_push(&pa->queue, ev, !edge) < 0) {
 			pa->st.lost_queue++;
 			pa->st.lost++;
-			pa->pending_lost = ev->lost + 1;
+			*pending = ev->lost + 1;
 			return;
 		}
 		if (edge) {
-			pa->pending_lost = 0;
+			*pending = 0;
 			pa->st.delivered++;
 		}
 		pthread_cond_broadcast(&pa->cv);
@@ -513,9 +526,11 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 		gw->n = g->n;
 		gw->members = calloc(g->n, sizeof(*gw->members));
 		gw->quiet = calloc(g->n, 1);
+		if (cfg->queue_size)
+			gw->queue_lost = calloc(g->n, sizeof(*gw->queue_lost));
 	}
 	pa->gw = gw;
-	if (!gw || !gw->members || !gw->quiet ||
+	if (!gw || !gw->members || !gw->quiet || (cfg->queue_size && !gw->queue_lost) ||
 	    (per_event && pw_merge_init(&gw->merge, (unsigned)g->n, MERGE_CAP) < 0)) {
 		pw_watch_unref_locked(pa);
 		return -ENOMEM;

@@ -345,6 +345,10 @@ struct pw_group_watch {
 	struct pw_merge merge;
 	uint64_t hold_ns;         /* 0 on a virtual clock */
 	unsigned char *quiet;     /* scratch, n */
+	/* A queue's drops, per member: the member's next queued event
+	 * carries them in its lost, so each member's seqno and lost add up
+	 * (an error of the group's one descriptor, pin NULL: pa's). */
+	uint64_t *queue_lost;     /* n, a queue watch's only */
 	int flushing;             /* a flush is calling back (one at a time) */
 	int finished;             /* unlinked from its group and members */
 	/* The backend's group edges (one descriptor, pa->fd, for all
