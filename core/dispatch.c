@@ -30,8 +30,6 @@
 #include "internal.h"
 
 #define EPOLL_BATCH 16
-#define EINTR_RETRIES 3
-#define PW_STALL_LIMIT 64
 
 static int halted(const pinwatch_watcher *w)
 {
@@ -83,7 +81,8 @@ static unsigned deliver_backlog_locked(pinwatch_watcher *w, struct pw_watch *wa)
 
 void pw_backlog_account_locked(pinwatch_watcher *w, struct pw_watch *wa)
 {
-	int has = wa->backlog_len && !wa->closing;
+	/* issue 16: a group watch's merge left by a stop is a backlog too */
+	int has = (wa->backlog_len || (wa->gw && wa->gw->resume)) && !wa->closing;
 
 	if (has != wa->backlog_counted) {
 		wa->backlog_counted = has;
@@ -128,7 +127,7 @@ static int read_batch(pinwatch_pin *p, struct pw_raw_event *raw)
 
 	for (int i = 0;; i++) {
 		n = p->board->ops->read_events(p->line, raw, PW_READ_BATCH);
-		if (n != -EINTR || i == EINTR_RETRIES)
+		if (n != -EINTR || i == PW_EINTR_RETRIES)
 			return n;
 	}
 }
@@ -215,6 +214,12 @@ static int deliver_backlogs_locked(pinwatch_watcher *w)
 
 	for (unsigned i = 0; i < w->num_slots && w->backlogged && !halted(w); i++) {
 		struct pw_watch *wa = w->slots[i];
+		if (wa && wa->gw && wa->gw->resume) {   /* issue 16 */
+			enter_locked(w, wa);
+			called += (int)pw_group_watch_resume_locked(wa);
+			leave_locked(w, wa);
+			continue;
+		}
 		if (!wa || !wa->backlog_len)
 			continue;
 		enter_locked(w, wa);

@@ -193,8 +193,10 @@ PINWATCH_API int pinwatch_group_get(pinwatch_group *g, int *values)
 	int ret = 0;
 
 	pw_detail_clear();
-	if (!pw_live(g, PW_KIND_GROUP) || !values)
-		return pw_errorf(-EINVAL, "group get: not an open group, or NULL values");
+	if (!pw_live(g, PW_KIND_GROUP))
+		return pw_errorf(-EINVAL, "group get: not an open group");
+	if (!values)
+		return pw_errorf(-EINVAL, "%s: get: NULL values", g->h.what);
 	const struct pw_backend_ops *ops = g->board->ops;
 	if (pinwatch_group_atomic(g)) {
 		ret = ops->group_get(g->handle, values);
@@ -214,8 +216,10 @@ PINWATCH_API int pinwatch_group_set(pinwatch_group *g, const int *values)
 	int ret = 0;
 
 	pw_detail_clear();
-	if (!pw_live(g, PW_KIND_GROUP) || !values)
-		return pw_errorf(-EINVAL, "group set: not an open group, or NULL values");
+	if (!pw_live(g, PW_KIND_GROUP))
+		return pw_errorf(-EINVAL, "group set: not an open group");
+	if (!values)
+		return pw_errorf(-EINVAL, "%s: set: NULL values", g->h.what);
 	for (size_t i = 0; i < g->n; i++)
 		if (g->pins[i]->cfg.direction != PINWATCH_DIR_OUTPUT)
 			return pw_errorf(-EPERM, "%s: set: member %s is an input; reconfigure the group as outputs first",
@@ -246,12 +250,15 @@ PINWATCH_API int pinwatch_group_reconfigure(pinwatch_group *g, const struct pinw
 	int ret;
 
 	pw_detail_clear();
-	if (!cfg)
-		return pw_errorf(-EINVAL, "group reconfigure: NULL config");
 	pw_lock();
 	if (!pw_live(g, PW_KIND_GROUP)) {
 		pw_unlock();
 		return pw_errorf(-EINVAL, "group reconfigure: not an open group");
+	}
+	if (!cfg) {
+		ret = pw_errorf(-EINVAL, "%s: reconfigure: NULL config", g->h.what);
+		pw_unlock();
+		return ret;
 	}
 	if (g->watch) {
 		pw_detail("the group is watched; remove its watch first");
@@ -332,7 +339,7 @@ PINWATCH_API void pinwatch_group_close(pinwatch_group *g)
 		pw_unlock();
 		return;
 	}
-	if (g->watch)
+	if (g->watch || g->adding)
 		g->release_pending = 1;   /* finishing elsewhere; it releases the group */
 	else
 		pw_group_release_locked(g);

@@ -67,6 +67,7 @@ static uint64_t watch_now(const struct pw_watch *pa, const pinwatch_board *b)
 void pw_group_watch_free(struct pw_group_watch *gw)
 {
 	pw_merge_free(&gw->merge);
+	free(gw->queue_lost);
 	free(gw->members);
 	free(gw->quiet);
 	free(gw);
@@ -105,22 +106,34 @@ static void arm_timer_locked(struct pw_watch *pa, int clock)
 	timerfd_settime(pa->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/* What EV's member has lost to a full queue since its last queued event. */
+static uint64_t *queue_lost_of(struct pw_watch *pa, const struct pinwatch_event *ev)
+{
+	const struct pw_group_watch *gw = pa->gw;
+
+	for (size_t i = 0; gw->group && ev->pin && i < gw->n; i++)
+		if (gw->group->pins[i] == ev->pin)
+			return &gw->queue_lost[i];
+	return &pa->pending_lost;
+}
+
 /* Hand EV to the group's consumer (the lock is dropped for a callback). */
 static void deliver_locked(struct pw_watch *pa, struct pinwatch_event *ev)
 {
 	int edge = ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING;
 
 	if (pa->cfg.queue_size) {
+		uint64_t *pending = queue_lost_of(pa, ev);
 		if (edge)
-			ev->lost += pa->pending_lost;
+			ev->lost += *pending;
 		if (pw_queue_push(&pa->queue, ev, !edge) < 0) {
 			pa->st.lost_queue++;
 			pa->st.lost++;
-			pa->pending_lost = ev->lost + 1;
+			*pending = ev->lost + 1;
 			return;
 		}
 		if (edge) {
-			pa->pending_lost = 0;
+			*pending = 0;
 			pa->st.delivered++;
 		}
 		pthread_cond_broadcast(&pa->cv);
@@ -135,16 +148,33 @@ static void deliver_locked(struct pw_watch *pa, struct pinwatch_event *ev)
 	pw_lock();
 }
 
+/* Rule 7: once a stop or free is called, no other callback starts -- the
+ * flush leaves the rest in the merge, for the next dispatch to resume.  A
+ * queue is no callback: it is filled on. */
+static int stopped_locked(struct pw_watch *pa)
+{
+	const pinwatch_watcher *w = pa->watcher;
+
+	if (!pa->cfg.callback || !(w->stopping || w->closing))
+		return 0;
+	if (!pa->gw->resume) {
+		pa->gw->resume = 1;
+		pw_backlog_account_locked(pa->watcher, pa);
+	}
+	return 1;
+}
+
 /* Release, in order, what no member can precede any more.  The dispatcher
  * only, with the parent or a member entered; now: the board's, taken
- * before the members were looked at. */
-static void flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock)
+ * before the members were looked at.  Returns the events released. */
+static unsigned flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock)
 {
 	struct pw_group_watch *gw = pa->gw;
 	struct pinwatch_event ev;
+	unsigned released = 0;
 
 	if (gw->flushing)
-		return;
+		return 0;
 	gw->flushing = 1;
 	find_quiet_locked(gw);
 	for (;;) {
@@ -152,14 +182,21 @@ static void flush_locked(struct pw_watch *pa, uint64_t now, int force, int clock
 		 * descriptor) holds the others back STUCK_HOLDS windows at most. */
 		uint64_t due = pw_merge_due(&gw->merge, gw->hold_ns * STUCK_HOLDS);
 		int stale = gw->hold_ns && gw->merge.len && now >= due;
-		if (pa->closing ||
-		    !pw_merge_pop_ready(&gw->merge, gw->quiet, now, gw->hold_ns, force || stale, &ev))
+		if (pa->closing || !gw->merge.len)
+			break;
+		if (stopped_locked(pa)) {
+			gw->resume_force |= force;
+			break;
+		}
+		if (!pw_merge_pop_ready(&gw->merge, gw->quiet, now, gw->hold_ns, force || stale, &ev))
 			break;
 		deliver_locked(pa, &ev);
+		released++;
 	}
 	if (!pa->closing)
 		arm_timer_locked(pa, clock);
 	gw->flushing = 0;
+	return released;
 }
 
 /* A member's event (its callback: on the dispatcher, core lock not held). */
@@ -208,6 +245,24 @@ void pw_group_watch_timer_locked(struct pw_watch *pa)
 	pw_lock();
 	if (!pa->closing)
 		flush_locked(pa, now, 0, pa->clock);
+}
+
+unsigned pw_group_watch_resume_locked(struct pw_watch *pa)
+{
+	struct pw_group_watch *gw = pa->gw;
+	int force = gw->resume_force;
+
+	gw->resume = 0;
+	gw->resume_force = 0;
+	pw_backlog_account_locked(pa->watcher, pa);
+	if (pa->closing || !gw->group)
+		return 0;
+	/* The group is alive while its watch is entered: a closer waits. */
+	const pinwatch_board *b = gw->group->board;
+	pw_unlock();
+	uint64_t now = watch_now(pa, b);   /* the sim's own lock: not under ours */
+	pw_lock();
+	return pa->closing ? 0 : flush_locked(pa, now, force, pa->clock);
 }
 
 void pw_group_watch_stats_locked(const struct pw_watch *pa, struct pinwatch_watch_stats *out)
@@ -319,11 +374,20 @@ int pw_group_watch_read_locked(struct pw_watch *pa)
 	const pinwatch_board *b = gw->group->board;
 	void *handle = gw->group->handle;
 	pw_unlock();
-	n = b->ops->group_read_events(handle, raw, PW_READ_BATCH);
+	for (int tries = 0;; tries++) {
+		n = b->ops->group_read_events(handle, raw, PW_READ_BATCH);
+		if (n != -EINTR || tries == PW_EINTR_RETRIES)
+			break;
+	}
 	pw_lock();
 	if (pa->closing)
 		return n > 0 ? n : 0;
-	if (n == -EINTR || n == -EAGAIN || n == 0)
+	/* Rule 5, as dispatch.c for one line: a descriptor that stays ready
+	 * while every read fails with EINTR or EAGAIN would spin, silently;
+	 * after PW_STALL_LIMIT in a row it is a fault like any other. */
+	if (n >= 0)
+		pa->stalls = 0;
+	if (n == 0 || ((n == -EINTR || n == -EAGAIN) && ++pa->stalls < PW_STALL_LIMIT))
 		return 0;
 	if (n < 0) {
 		/* A fault: out of epoll for good, one error event. */
@@ -390,7 +454,7 @@ void pw_group_watch_finish_locked(struct pw_watch *pa)
 			pw_watch_unref_locked(m);
 	}
 	pw_watch_unref_locked(pa);   /* the slot's */
-	if (g && g->release_pending)
+	if (g && g->release_pending && !g->adding)
 		pw_group_release_locked(g);
 	pw_watch_unref_locked(pa);
 }
@@ -412,9 +476,13 @@ int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 		}
 		pa->closing = 1;
 		pw_slots_remove_locked(w, pa);
+		pw_backlog_account_locked(w, pa);   /* a resume pending goes with it */
 		pthread_cond_broadcast(&pa->cv);
 	}
 	pa->refs++;
+	/* A member's close may wait, and a pinwatch_watcher_free on another
+	 * thread may end the watcher meanwhile: we still read it after. */
+	pw_watcher_ref_locked(w);
 	for (size_t i = 0; i < gw->n; i++) {
 		struct pw_watch *m = gw->members[i];
 		if (!m)
@@ -428,6 +496,7 @@ int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 		ret = pw_wait_dispatcher_locked(w, pa);
 	pw_group_watch_finish_locked(pa);
 	pw_watch_unref_locked(pa);
+	pw_watcher_unref_locked(w);
 	return ret;
 }
 
@@ -457,9 +526,11 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 		gw->n = g->n;
 		gw->members = calloc(g->n, sizeof(*gw->members));
 		gw->quiet = calloc(g->n, 1);
+		if (cfg->queue_size)
+			gw->queue_lost = calloc(g->n, sizeof(*gw->queue_lost));
 	}
 	pa->gw = gw;
-	if (!gw || !gw->members || !gw->quiet ||
+	if (!gw || !gw->members || !gw->quiet || (cfg->queue_size && !gw->queue_lost) ||
 	    (per_event && pw_merge_init(&gw->merge, (unsigned)g->n, MERGE_CAP) < 0)) {
 		pw_watch_unref_locked(pa);
 		return -ENOMEM;
@@ -502,6 +573,15 @@ static int parent_new_locked(pinwatch_watcher *w, pinwatch_group *g,
 	return 0;
 }
 
+/* The end of a watch add's unlocked stretch: a close of the group
+ * meanwhile left its release to us (the add's member loop reads g). */
+static void add_done_locked(pinwatch_group *g, pinwatch_watcher *w)
+{
+	if (--g->adding == 0 && g->release_pending && !g->watch)
+		pw_group_release_locked(g);
+	pw_watcher_unref_locked(w);
+}
+
 PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g,
 					  const struct pinwatch_watch_config *cfg,
 					  pinwatch_watch_id *out)
@@ -537,6 +617,10 @@ PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g
 	if (ret < 0)
 		goto out;
 	pa->refs++;   /* ours, across the unlocked member adds */
+	/* A close of the group or a free of the watcher meanwhile must not
+	 * free what the loop below reads: the group's release waits for us. */
+	g->adding++;
+	pw_watcher_ref_locked(w);
 	pw_unlock();
 
 	/* Each member a one-pin watch (its own checks, messages, edges). */
@@ -566,11 +650,13 @@ PINWATCH_API int pinwatch_watch_add_group(pinwatch_watcher *w, pinwatch_group *g
 		/* The member's message says which and why; undo the rest. */
 		pw_watch_close_locked(pa, &was);
 		pw_watch_unref_locked(pa);
+		add_done_locked(g, w);
 		pw_unlock();
 		return ret;
 	}
 	*out = pa->id;
 	pw_watch_unref_locked(pa);
+	add_done_locked(g, w);
 	pw_unlock();
 	return 0;
 out:

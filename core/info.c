@@ -23,8 +23,6 @@
 #include "internal.h"
 
 #define PW_INFO_BATCH 16
-#define EINTR_RETRIES 3
-#define PW_STALL_LIMIT 64
 
 PINWATCH_API const char *pinwatch_info_kind_name(int kind)
 {
@@ -258,7 +256,7 @@ int pw_info_read_locked(struct pw_watch *wa, size_t *nout)
 	memset(raw, 0, sizeof(raw));
 	for (int i = 0;; i++) {
 		n = b->ops->info_read(src, raw, PW_INFO_BATCH);
-		if (n != -EINTR || i == EINTR_RETRIES)
+		if (n != -EINTR || i == PW_EINTR_RETRIES)
 			break;
 	}
 	pw_lock();

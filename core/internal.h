@@ -175,6 +175,10 @@ PW_HIDDEN size_t pw_queue_pop(struct pw_queue *q, struct pinwatch_event *ev, siz
  * but not yet delivered (a stop between two callbacks keeps the rest). */
 #define PW_READ_BATCH 64
 #define PW_BACKLOG_MAX (PW_READ_BATCH + 1)
+/* Rule 5: reads in a row that fail with EINTR or EAGAIN before the watch
+ * gets its error event (a descriptor that stays ready would spin). */
+#define PW_STALL_LIMIT 64
+#define PW_EINTR_RETRIES 3   /* EINTR: retried at once, this many times */
 
 struct pw_watch {
 	pinwatch_watch_id id;
@@ -297,9 +301,11 @@ struct pinwatch_group {
 	pinwatch_pin **pins;      /* members, in the caller's order */
 	void *handle;             /* the backend's group, or NULL: per-line ops */
 	struct pw_watch *watch;   /* the group watch (parent), or NULL */
-	/* Closed while its watch could not be waited for (-EDEADLK): the
-	 * watch's end releases the group. */
+	/* Closed while its watch could not be waited for (-EDEADLK), or while
+	 * a watch add was in its unlocked member loop: the watch's end, or
+	 * the last such add, releases the group. */
 	int release_pending;
+	unsigned adding;          /* pinwatch_watch_add_group calls between their locks */
 };
 
 /* group.c: release the members' lines and free the group (closed handle). */
@@ -339,12 +345,21 @@ struct pw_group_watch {
 	struct pw_merge merge;
 	uint64_t hold_ns;         /* 0 on a virtual clock */
 	unsigned char *quiet;     /* scratch, n */
+	/* A queue's drops, per member: the member's next queued event
+	 * carries them in its lost, so each member's seqno and lost add up
+	 * (an error of the group's one descriptor, pin NULL: pa's). */
+	uint64_t *queue_lost;     /* n, a queue watch's only */
 	int flushing;             /* a flush is calling back (one at a time) */
 	int finished;             /* unlinked from its group and members */
 	/* The backend's group edges (one descriptor, pa->fd, for all
 	 * members: kernel order) instead of one watch descriptor per member. */
 	int group_edges;
 	int edges_on;             /* group_edges_enable succeeded, not yet disabled */
+	/* A stop or free ended a flush between two callbacks (rule 7): what
+	 * the merge still holds is flushed first at the next dispatch
+	 * (counted in the watcher's backlogged, as a one-pin backlog is). */
+	int resume;
+	int resume_force;         /* that flush's force (one descriptor: kernel order) */
 };
 
 /* group_watch.c */
@@ -355,6 +370,9 @@ PW_HIDDEN int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing)
 PW_HIDDEN int pw_group_watch_read_locked(struct pw_watch *pa);
 /* Its merge timer fired (the dispatcher, with pa entered). */
 PW_HIDDEN void pw_group_watch_timer_locked(struct pw_watch *pa);
+/* Flush what a stop left in the merge (the dispatcher, with pa entered,
+ * before it waits for more).  Returns the events released. */
+PW_HIDDEN unsigned pw_group_watch_resume_locked(struct pw_watch *pa);
 PW_HIDDEN void pw_group_watch_free(struct pw_group_watch *gw);
 /* Complete a closing group watch once its members are released and no
  * other thread's dispatch is in it (idempotent). */

@@ -143,13 +143,15 @@ static int watch_add(pinwatch_watcher *w, pinwatch_pin *p, const struct pinwatch
 		ret = -EINVAL;
 		goto out;
 	}
-	if (p->watch) {
-		pw_detail("the pin is already watched (one watch per pin)");
+	/* A member first: its watch, if any, is the group's, and the fix is
+	 * to watch the group, not to remove a watch the caller never added. */
+	if (p->group && !parent) {
+		pw_detail("the pin is a member of a group: watch the group (pinwatch_watch_add_group)");
 		ret = -EBUSY;
 		goto out;
 	}
-	if (p->group && !parent) {
-		pw_detail("the pin is a member of a group: watch the group (pinwatch_watch_add_group)");
+	if (p->watch) {
+		pw_detail("the pin is already watched (one watch per pin)");
 		ret = -EBUSY;
 		goto out;
 	}

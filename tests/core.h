@@ -18,6 +18,7 @@ Suite *core_teardown_suite(void);
 Suite *core_idle_suite(void);
 Suite *core_batch_suite(void);
 Suite *core_group_suite(void);
+Suite *core_group_adv_suite(void);   /* groups attacked from outside */
 Suite *core_info_suite(void);   /* line-info watch, event clock */
 
 #endif

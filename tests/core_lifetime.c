@@ -182,6 +182,21 @@ START_TEST(t_double_close_reported)
 }
 END_TEST
 
+/* Rule 4 for a line group: with PINWATCH_DEBUG=handles a closed group and
+ * its members are refused (-EINVAL, size 0, member NULL), and a second
+ * close of either is reported, not a use of freed memory.  (Without it a
+ * closed handle is freed memory, as a closed pin's is.) */
+START_TEST(t_group_double_close_reported)
+{
+	char err[8192];
+
+	ck_assert_int_eq(run_helper("group-after-close", "handles", err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "pinwatch_group_close: double close of group of 2 (N4 N5)"), "stderr: %s", err);
+	ck_assert_msg(strstr(err, "double close of pin N4"), "stderr: %s", err);
+	ck_assert_msg(strstr(err, "opened at"), "stderr: %s", err);
+}
+END_TEST
+
 /* Rule 8: PINWATCH_DEBUG=leaks lists what is still open at exit. */
 START_TEST(t_leaks_listed)
 {
@@ -213,6 +228,7 @@ Suite *core_lifetime_suite(void)
 	tcase_add_test(tc, t_stale_ids);
 	tcase_add_test(tc, t_destructors_accept_null);
 	tcase_add_test(tc, t_double_close_reported);
+	tcase_add_test(tc, t_group_double_close_reported);
 	tcase_add_test(tc, t_leaks_listed);
 	suite_add_tcase(s, tc);
 	return s;

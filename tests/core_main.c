@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, core_idle_suite());
 	srunner_add_suite(sr, core_batch_suite());
 	srunner_add_suite(sr, core_group_suite());
+	srunner_add_suite(sr, core_group_adv_suite());
 	srunner_add_suite(sr, core_info_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -392,11 +392,58 @@ out:
 	return rc;
 }
 
+/* The other shapes of a group watch: one descriptor per group (groups=fd,
+ * the sim's epoll set), and the real clock's merge timer, on the board's
+ * clock and on the realtime event clock; a stop with events in flight. */
+static int group_shapes_cycle(void)
+{
+	pinwatch_board *bf = NULL, *br = NULL;
+	pinwatch_group *gf = NULL, *gr = NULL, *gt = NULL;
+	pinwatch_watcher *w = NULL;
+	pinwatch_watch_id id = 0;
+	const char *a[] = { "N6", "N7" }, *c[] = { "N8", "N9" };
+	int calls = 0, rc = 0;
+
+	TRY(pinwatch_board_open("sim:aria-g25,clock=virtual,groups=fd", &bf));
+	TRY(pinwatch_board_open("sim:aria-g25", &br));
+	TRY(pinwatch_group_open(bf, a, 2, NULL, &gf));
+	TRY(pinwatch_group_open(br, a, 2, NULL, &gr));
+	TRY(pinwatch_group_open(br, c, 2, NULL, &gt));
+	TRY(pinwatch_watcher_new(&w));
+	struct pinwatch_watch_config qc = { .queue_size = 8 };
+	struct pinwatch_watch_config cb = { .callback = on_event, .ctx = &calls };
+	struct pinwatch_watch_config rt = { .callback = on_event, .ctx = &calls,
+					    .event_clock = PINWATCH_CLOCK_REALTIME };
+	TRY(pinwatch_watch_add_group(w, gf, &qc, &id));
+	TRY(pinwatch_watch_add_group(w, gr, &cb, &id));
+	TRY(pinwatch_watch_add_group(w, gt, &rt, &id));
+	for (int i = 0; i < 4; i++) {
+		TRY(pinwatch_sim_drive(bf, a[i % 2], !(i / 2)));
+		TRY(pinwatch_sim_drive(br, a[i % 2], !(i / 2)));
+		TRY(pinwatch_sim_drive(br, c[i % 2], !(i / 2)));
+	}
+	for (int k = 0; k < 16 && pinwatch_watcher_dispatch(w, 0) > 0; k++)
+		;
+	TRY(pinwatch_watcher_start(w));
+	TRY(pinwatch_sim_drive(br, a[0], 1));
+	TRY(pinwatch_watcher_stop(w));
+out:
+	pinwatch_watcher_free(w);   /* every group watch with it */
+	pinwatch_group_close(gf);
+	pinwatch_group_close(gr);
+	pinwatch_group_close(gt);
+	pinwatch_board_close(bf);
+	pinwatch_board_close(br);
+	return rc;
+}
+
 static int cycle(void)
 {
 	int rc = sim_cycle();
 	if (rc == 0)
 		rc = group_cycle();   /* issue 16 */
+	if (rc == 0)
+		rc = group_shapes_cycle();
 	if (rc == 0)
 		rc = sysfs_cycle();
 	return rc;

@@ -6,7 +6,8 @@
  * shared pool of pins, watches and watchers -- open/close pins and boards,
  * add/remove watches of every kind (callback, queue, counters; contexts
  * copied), start/stop/free watchers, dispatch, watch_read with timeouts,
- * stats -- while callbacks do the same from inside dispatch, across
+ * stats, line groups (issue 16: open/close, group watches, on a board of
+ * each group shape) -- while callbacks do the same from inside dispatch, across
  * watchers (the shape of a removal cycle), and real-time pulse generators
  * feed long-lived counting watches.  Invariants, checked as it runs:
  *  - no callback runs after the call that removed its watch returned;
@@ -36,14 +37,21 @@
 #include "testutil.h"
 
 #define USERS 4
-#define SLOTS 12
+#define PIN_SLOTS 12
+#define GROUP_SLOTS 4       /* line groups of two (issue 16) */
+#define SLOTS (PIN_SLOTS + GROUP_SLOTS)
 #define WATCHERS 3          /* 0, 1: own worker; 2: driven by a dispatch thread */
 #define BOARDS 2
 #define STEADY 2            /* long-lived counting watches with generators */
 #define OP_BOUND_NS (30ull * 1000000000u)
 
-static const char *const slot_pin[SLOTS] = { "N3", "N4", "N5", "N6", "N7", "N8",
-					     "N9", "N10", "N11", "N12", "N13", "N14" };
+static const char *const slot_pin[PIN_SLOTS] = { "N3", "N4", "N5", "N6", "N7", "N8",
+						 "N9", "N10", "N11", "N12", "N13", "N14" };
+static const char *const slot_group[GROUP_SLOTS][2] = {
+	{ "E2", "E3" }, { "E4", "E5" }, { "E6", "E7" }, { "E8", "E9" } };
+/* Board 1 delivers a group's edges on one descriptor (the shape of
+ * chardev with libgpiod 2.x), board 0 through the core's merge. */
+static const char *const board_spec[BOARDS] = { "sim:aria-g25", "sim:aria-g25,groups=fd" };
 static const char *const steady_pin[STEADY] = { "S20", "S21" };
 
 static uint64_t now_ns(void)
@@ -58,6 +66,7 @@ static uint64_t now_ns(void)
 struct slot {
 	pthread_mutex_t mu;          /* users: lock; callbacks: trylock only */
 	pinwatch_pin *pin;
+	pinwatch_group *group;       /* a group slot's (s >= PIN_SLOTS) */
 	int board;                   /* which board the pin is on */
 	int watcher;                 /* the watch's watcher, -1: none */
 	pinwatch_watch_id id;
@@ -82,7 +91,7 @@ static uint64_t next_gen = 1;
 static volatile int done;
 
 /* figures */
-static uint64_t ops, callbacks, deadlocks, violations, failures;
+static uint64_t ops, callbacks, deadlocks, violations, failures, group_watches;
 
 /* watchdog: when each thread's current operation started (0: none) */
 static uint64_t op_started[USERS + 1];
@@ -95,6 +104,41 @@ static void fail(const char *what, int ret)
 {
 	COUNT(failures);
 	fprintf(stderr, "torture: seed %u: %s returned %d: %s\n", seed, what, ret, pinwatch_last_error());
+}
+
+/* ------------------------------------------- a slot: a pin or a group */
+
+static int slot_open(struct slot *sl, int s, pinwatch_board *b)
+{
+	if (s < PIN_SLOTS)
+		return pinwatch_pin_open(b, slot_pin[s], NULL, &sl->pin);
+	return pinwatch_group_open(b, slot_group[s - PIN_SLOTS], 2, NULL, &sl->group);
+}
+
+static int slot_is_open(const struct slot *sl)
+{
+	return sl->pin || sl->group;
+}
+
+/* Removes its watch, synchronously. */
+static void slot_close(struct slot *sl)
+{
+	pinwatch_pin_close(sl->pin);
+	pinwatch_group_close(sl->group);
+	sl->pin = NULL;
+	sl->group = NULL;
+}
+
+static int slot_watch_add(pinwatch_watcher *w, struct slot *sl, const struct pinwatch_watch_config *cfg)
+{
+	if (sl->group)
+		return pinwatch_watch_add_group(w, sl->group, cfg, &sl->id);
+	return pinwatch_watch_add(w, sl->pin, cfg, &sl->id);
+}
+
+static const char *slot_line(int s, unsigned r)
+{
+	return s < PIN_SLOTS ? slot_pin[s] : slot_group[s - PIN_SLOTS][r % 2];
 }
 
 /* ------------------------------------------------------------ callbacks */
@@ -135,9 +179,8 @@ static void callback_action(struct cb_ctx *c)
 				fail("watch_stats (callback)", ret);
 			pthread_rwlock_unlock(&watcher_lock[sl->watcher]);
 		}
-	} else if (sl->pin && what == 3 && sl->watcher < 0) {
-		pinwatch_pin_close(sl->pin);
-		sl->pin = NULL;
+	} else if (slot_is_open(sl) && what == 3 && sl->watcher < 0) {
+		slot_close(sl);
 	}
 	pthread_mutex_unlock(&sl->mu);
 }
@@ -183,7 +226,7 @@ static void act(unsigned *rs)
 		int bi = (int)(rand_r(rs) % BOARDS);
 		pthread_rwlock_wrlock(&board_lock[bi]);
 		pinwatch_board_close(boards[bi]);
-		ret = pinwatch_board_open("sim:aria-g25", &boards[bi]);
+		ret = pinwatch_board_open(board_spec[bi], &boards[bi]);
 		if (ret)
 			fail("board_open", ret);
 		pthread_rwlock_unlock(&board_lock[bi]);
@@ -222,22 +265,21 @@ static void act(unsigned *rs)
 	}
 
 	pthread_mutex_lock(&sl->mu);
-	if (!sl->pin) {
+	if (!slot_is_open(sl)) {
 		int bi = (int)(rand_r(rs) % BOARDS);
 		pthread_rwlock_rdlock(&board_lock[bi]);
-		ret = pinwatch_pin_open(boards[bi], slot_pin[s], NULL, &sl->pin);
+		ret = slot_open(sl, s, boards[bi]);
 		pthread_rwlock_unlock(&board_lock[bi]);
 		if (ret == -EBUSY)
 			sl->pin = NULL;   /* the same line, held through the other board */
 		else if (ret)
-			fail("pin_open", ret);
+			fail(s < PIN_SLOTS ? "pin_open" : "group_open", ret);
 		sl->board = bi;
 		sl->watcher = -1;
 	} else if (what < 25) {
-		pinwatch_pin_close(sl->pin);   /* removes its watch, synchronously */
+		slot_close(sl);   /* removes its watch, synchronously */
 		if (sl->watcher >= 0)
 			__atomic_store_n(&sl->removed_gen, sl->gen, __ATOMIC_SEQ_CST);
-		sl->pin = NULL;
 		sl->watcher = -1;
 	} else if (sl->watcher < 0 && what < 45) {
 		int k = (int)(rand_r(rs) % WATCHERS);
@@ -252,9 +294,11 @@ static void act(unsigned *rs)
 		if (rand_r(rs) % 4 == 0)
 			cfg.debounce_ns = 1000;
 		pthread_rwlock_rdlock(&watcher_lock[k]);
-		ret = pinwatch_watch_add(watchers[k], sl->pin, &cfg, &sl->id);
+		ret = slot_watch_add(watchers[k], sl, &cfg);
 		pthread_rwlock_unlock(&watcher_lock[k]);
 		if (ret == 0) {
+			if (sl->group)
+				COUNT(group_watches);
 			sl->watcher = k;
 			sl->gen = c.gen;
 			sl->queue = cfg.queue_size > 0;
@@ -291,7 +335,7 @@ static void act(unsigned *rs)
 		int bi = sl->board;
 		pthread_rwlock_rdlock(&board_lock[bi]);
 		for (int i = 0; i < 1 + (int)(rand_r(rs) % 6); i++)
-			pinwatch_sim_drive(boards[bi], slot_pin[s], i % 2 ? PINWATCH_SIM_LOW : PINWATCH_SIM_HIGH);
+			pinwatch_sim_drive(boards[bi], slot_line(s, (unsigned)i / 2), i % 2 ? PINWATCH_SIM_LOW : PINWATCH_SIM_HIGH);
 		pthread_rwlock_unlock(&board_lock[bi]);
 	}
 	pthread_mutex_unlock(&sl->mu);
@@ -403,7 +447,7 @@ int main(void)
 	}
 	for (int i = 0; i < BOARDS; i++) {
 		pthread_rwlock_init(&board_lock[i], NULL);
-		if (pinwatch_board_open("sim:aria-g25", &boards[i])) {
+		if (pinwatch_board_open(board_spec[i], &boards[i])) {
 			fprintf(stderr, "torture: setup: %s\n", pinwatch_last_error());
 			return 99;
 		}
@@ -427,7 +471,7 @@ int main(void)
 	for (int k = 0; k < WATCHERS; k++)
 		pinwatch_watcher_free(watchers[k]);
 	for (int i = 0; i < SLOTS; i++)
-		pinwatch_pin_close(slots[i].pin);
+		slot_close(&slots[i]);
 	for (int i = 0; i < BOARDS; i++)
 		pinwatch_board_close(boards[i]);
 
@@ -454,9 +498,10 @@ int main(void)
 		pinwatch_pin_close(sp[i]);
 	pinwatch_board_close(sb);
 
-	printf("torture: %llu operations in %.1f s (%.0f/s), %llu callbacks, %llu -EDEADLK avoided\n",
+	printf("torture: %llu operations in %.1f s (%.0f/s), %llu callbacks, %llu -EDEADLK avoided, "
+	       "%llu group watches\n",
 	       (unsigned long long)ops, elapsed, (double)ops / elapsed, (unsigned long long)callbacks,
-	       (unsigned long long)deadlocks);
+	       (unsigned long long)deadlocks, (unsigned long long)group_watches);
 
 #define CHECK(cond, what) do { if (cond) { pass++; printf("ok - %s\n", what); } \
 	else { failed++; printf("not ok - %s (seed %u)\n", what, seed); } } while (0)
