@@ -153,7 +153,6 @@ static size_t report_locked(struct pw_watch *wa, const struct pinwatch_event *ev
 
 size_t pw_account_fault_locked(struct pw_watch *wa, int err, struct pinwatch_event *out)
 {
-	pinwatch_watcher *w = wa->watcher;
 	struct pinwatch_event ev = {
 		.pin = wa->pin,
 		.watch = wa->id,
@@ -165,15 +164,25 @@ size_t pw_account_fault_locked(struct pw_watch *wa, int err, struct pinwatch_eve
 		.clock = PINWATCH_CLOCK_MONOTONIC,
 	};
 
+	pw_watch_disable_locked(wa, err);
+	if (wa->group_parent)   /* a group watch is one watch: it ends with it */
+		pw_group_watch_member_fault_locked(wa->group_parent, wa, err);
+	return report_locked(wa, &ev, out, 1);   /* the spare slot: always reported */
+}
+
+void pw_watch_disable_locked(struct pw_watch *wa, int err)
+{
+	pinwatch_watcher *w = wa->watcher;
+
 	/* Disabled for good: out of epoll, so the loop never spins on a dead
 	 * descriptor; the line keeps it until the watch is removed. */
 	if (w->epfd >= 0) {
-		epoll_ctl(w->epfd, EPOLL_CTL_DEL, wa->fd, NULL);
+		if (wa->fd >= 0)
+			epoll_ctl(w->epfd, EPOLL_CTL_DEL, wa->fd, NULL);
 		if (wa->timerfd >= 0)
 			epoll_ctl(w->epfd, EPOLL_CTL_DEL, wa->timerfd, NULL);
 	}
 	wa->st.error = err;
-	return report_locked(wa, &ev, out, 1);   /* the spare slot: always reported */
 }
 
 size_t pw_account_idle_locked(struct pw_watch *wa, uint64_t when_ns, uint64_t periods,

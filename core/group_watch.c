@@ -122,6 +122,15 @@ static void deliver_locked(struct pw_watch *pa, struct pinwatch_event *ev)
 {
 	int edge = ev->edge == PINWATCH_EDGE_RISING || ev->edge == PINWATCH_EDGE_FALLING;
 
+	if (pa->gw->ended)
+		return;   /* after its error event, nothing (rule 5) */
+	if (ev->edge == PINWATCH_EVENT_ERROR) {
+		/* the last it delivers: what the merge still holds goes with
+		 * the watch, as a closed one's does */
+		pa->gw->ended = 1;
+		pw_merge_clear(&pa->gw->merge);
+	}
+
 	if (pa->cfg.queue_size) {
 		uint64_t *pending = queue_lost_of(pa, ev);
 		if (edge)
@@ -199,6 +208,19 @@ static unsigned flush_locked(struct pw_watch *pa, uint64_t now, int force, int c
 	return released;
 }
 
+void pw_group_watch_member_fault_locked(struct pw_watch *pa, struct pw_watch *m, int err)
+{
+	struct pw_group_watch *gw = pa->gw;
+
+	if (gw->fault_member)
+		return;   /* it ended already: one error event */
+	gw->fault_member = m;
+	pa->st.error = err;
+	for (size_t i = 0; i < gw->n; i++)
+		if (gw->members[i] && gw->members[i] != m && pw_watch_active(gw->members[i]))
+			pw_watch_disable_locked(gw->members[i], err);
+}
+
 /* A member's event (its callback: on the dispatcher, core lock not held). */
 static void member_event(const struct pinwatch_event *ev, void *ctx)
 {
@@ -213,8 +235,16 @@ static void member_event(const struct pinwatch_event *ev, void *ctx)
 	struct pw_group_watch *gw = pa->gw;
 	struct pw_watch *m = gw->members[mc->src];
 	e.watch = pa->id;
+	/* Rule 5, the group as one watch: its error event is the fault
+	 * member's, the last it delivers; what other members had read but not
+	 * handed over by then goes with the watch, as a closed one's does. */
+	int error = e.edge == PINWATCH_EVENT_ERROR;
+	if (gw->ended || (error && m != gw->fault_member)) {
+		pw_unlock();
+		return;
+	}
 	if (!pa->closing) {
-		int force = e.edge == PINWATCH_EVENT_ERROR;   /* stamped on another clock */
+		int force = error;   /* stamped on another clock */
 		if (force)
 			flush_locked(pa, now, 1, clock);
 		while (!pa->closing && pw_merge_push(&gw->merge, mc->src, &e) == -ENOSPC) {
@@ -391,7 +421,10 @@ int pw_group_watch_read_locked(struct pw_watch *pa)
 		return 0;
 	if (n < 0) {
 		/* A fault: out of epoll for good, one error event. */
+		/* The group's own descriptor failed, not one line's: the
+		 * event names the first member (an event's pin is never NULL). */
 		struct pinwatch_event ev = {
+			.pin = gw->group->pins[0],
 			.watch = pa->id, .edge = PINWATCH_EVENT_ERROR, .value = n,
 			.timestamp_ns = pw_monotonic_ns(),
 		};

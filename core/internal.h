@@ -276,6 +276,8 @@ PW_HIDDEN void pw_queue_done_locked(struct pw_watch *wa);
 PW_HIDDEN size_t pw_account_events_locked(struct pw_watch *wa,
 					  const struct pw_raw_event *raw, size_t nraw,
 					  struct pinwatch_event *out);
+/* Out of epoll for good (descriptor and idle timer), st.error = ERR. */
+PW_HIDDEN void pw_watch_disable_locked(struct pw_watch *wa, int err);
 /* A fault on the watch's descriptor: disable it, report once (st.error;
  * the error event goes to the queue, or to out for a callback). */
 PW_HIDDEN size_t pw_account_fault_locked(struct pw_watch *wa, int err,
@@ -327,6 +329,8 @@ struct pw_merge {
 
 PW_HIDDEN int pw_merge_init(struct pw_merge *m, unsigned nsrc, unsigned cap);
 PW_HIDDEN void pw_merge_free(struct pw_merge *m);
+/* Drop every held event. */
+PW_HIDDEN void pw_merge_clear(struct pw_merge *m);
 /* Hold EV of source SRC; 0, or -ENOSPC when full. */
 PW_HIDDEN int pw_merge_push(struct pw_merge *m, unsigned src, const struct pinwatch_event *ev);
 /* Take the earliest held event if no earlier one can still come: every
@@ -360,9 +364,18 @@ struct pw_group_watch {
 	 * (counted in the watcher's backlogged, as a one-pin backlog is). */
 	int resume;
 	int resume_force;         /* that flush's force (one descriptor: kernel order) */
+	/* Rule 5 for the group as one watch: the member whose fault ended it
+	 * (its error event is the group's one), and once that event is
+	 * handed over, nothing more. */
+	struct pw_watch *fault_member;
+	int ended;
 };
 
 /* group_watch.c */
+/* Member M of group watch PA faulted with ERR (its own error event is on
+ * its way): the group watch ends -- its other members leave epoll too. */
+PW_HIDDEN void pw_group_watch_member_fault_locked(struct pw_watch *pa, struct pw_watch *m,
+						   int err);
 /* Close a group watch (its members first); as pw_watch_close_locked. */
 PW_HIDDEN int pw_group_watch_close_locked(struct pw_watch *pa, int *was_closing);
 /* Its group descriptor is ready (the dispatcher, with pa entered): read,

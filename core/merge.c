@@ -41,6 +41,12 @@ void pw_merge_free(struct pw_merge *m)
 	m->len = m->cap = 0;
 }
 
+void pw_merge_clear(struct pw_merge *m)
+{
+	m->len = 0;
+	memset(m->per_src, 0, m->nsrc * sizeof(*m->per_src));
+}
+
 int pw_merge_push(struct pw_merge *m, unsigned src, const struct pinwatch_event *ev)
 {
 	unsigned i;

@@ -398,7 +398,7 @@ START_TEST(t_adv_bank_gone_worker)
 END_TEST
 
 /* How many error events: one per group watch, as for one pin (rule 5:
- * "the watch gets one error event"). */
+ * "the watch gets one error event"), when the bank of all four goes. */
 START_TEST(t_adv_bank_gone_one_error_event)
 {
 	pinwatch_board *b = board_or_fail(vboard);
@@ -414,6 +414,9 @@ START_TEST(t_adv_bank_gone_one_error_event)
 	for (int i = 0; i < 100; i++)
 		pinwatch_watcher_dispatch(w, 0);
 	ck_assert_msg(c.errors == 1, "%d error events for one group watch", c.errors);
+	/* the event names a member, even where the fault is the group's one
+	 * descriptor's (groups=fd) */
+	ck_assert_ptr_eq(c.pin, pinwatch_group_pin(g, 0));
 	pinwatch_watcher_free(w);
 	pinwatch_group_close(g);
 	pinwatch_board_close(b);
@@ -421,8 +424,8 @@ START_TEST(t_adv_bank_gone_one_error_event)
 END_TEST
 
 /* Rule 5, "is disabled afterwards", for a group: after one member's read
- * fails (EIO), does the group watch still deliver the other members'
- * edges?  A one-pin watch delivers nothing after its error event. */
+ * fails (EIO) the group watch delivers nothing more, the other members'
+ * edges included, as a one-pin watch after its error event. */
 START_TEST(t_adv_member_fault_disables_group)
 {
 	pinwatch_board *b = board_or_fail(vboard);
@@ -433,7 +436,7 @@ START_TEST(t_adv_member_fault_disables_group)
 	struct pinwatch_sim_fault f = { .kind = PINWATCH_SIM_FAULT_FAIL, .op = PINWATCH_SIM_OP_READ,
 					.nth = 1, .error = EIO, .pin = "N3" };
 
-	gwatch_or_fail(w, g, &cfg);
+	pinwatch_watch_id gid = gwatch_or_fail(w, g, &cfg);
 	ck_assert_int_eq(pinwatch_sim_fault(b, &f), 0);
 	toggle(b, "N3", 1);
 	drain(w);
@@ -442,6 +445,10 @@ START_TEST(t_adv_member_fault_disables_group)
 	drain(w);
 	ck_assert_msg(c.edges == 0 && c.errors == 1,
 		      "after the group watch's error event: %d edges, %d error events", c.edges, c.errors);
+	ck_assert_ptr_eq(c.pin, pinwatch_group_pin(g, 0));   /* N3's read failed */
+	struct pinwatch_watch_stats st;
+	ck_assert_int_eq(pinwatch_watch_stats(w, gid, &st), 0);
+	ck_assert_int_eq(st.error, -EIO);
 	pinwatch_watcher_free(w);
 	pinwatch_group_close(g);
 	pinwatch_board_close(b);
@@ -1370,20 +1377,10 @@ Suite *core_group_adv_suite(void)
 		tcase_add_test(tc, t_adv_tiny_queue_overflow);
 		tcase_add_test(tc, t_adv_merge_overflow);
 		tcase_add_test(tc, t_adv_messages);
+		/* a group watch is one watch: one error event, then nothing */
+		tcase_add_test(tc, t_adv_bank_gone_one_error_event);
+		tcase_add_test(tc, t_adv_member_fault_disables_group);
 		suite_add_tcase(s, tc);
-	}
-	/* Open findings (reported, not fixed: the intended behaviour of a
-	 * group whose member faults is the owner's call).  They fail today;
-	 * run them with PINWATCH_TEST_OPEN_FINDINGS=1. */
-	if (getenv("PINWATCH_TEST_OPEN_FINDINGS")) {
-		for (int k = 0; k < 2; k++) {
-			TCase *tc = tcase_create(k ? "groups-adv-fd-open" : "groups-adv-open");
-			tcase_set_timeout(tc, 60);
-			tcase_add_unchecked_fixture(tc, setup[k], NULL);
-			tcase_add_test(tc, t_adv_bank_gone_one_error_event);
-			tcase_add_test(tc, t_adv_member_fault_disables_group);
-			suite_add_tcase(s, tc);
-		}
 	}
 	return s;
 }
