@@ -351,7 +351,7 @@ struct pw_group_watch {
 	unsigned char *quiet;     /* scratch, n */
 	/* A queue's drops, per member: the member's next queued event
 	 * carries them in its lost, so each member's seqno and lost add up
-	 * (an error of the group's one descriptor, pin NULL: pa's). */
+	 * (an error of the group's one descriptor names member 0). */
 	uint64_t *queue_lost;     /* n, a queue watch's only */
 	int flushing;             /* a flush is calling back (one at a time) */
 	int finished;             /* unlinked from its group and members */
