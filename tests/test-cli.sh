@@ -1073,6 +1073,15 @@ check "mon N3 N4 N5 (real clock, 1 kHz): non-decreasing timestamps across the pi
 run -b "$R" mon -E realtime -n 2 --utc -F '%t %p' N3 --pulse 1k
 [ "$rc" = 0 ] && grep -q "^$(date -u +%Y)-" "$T/out"
 check "mon -E realtime --utc: realtime stamps, as dates of this year"
+# A group watch on another clock than the board's goes line by line and its
+# merge holds an event back for its hold window: mon ending on the end of
+# its generators waits for it (it printed 3 of 4, the summary '3 events (2
+# rising, 2 falling), 0 lost').
+run -b "$R" mon -E realtime -F '%p %e %s' N3 N4 --pulse 100,count=1
+[ "$rc" = 0 ] && [ "$(sort "$T/out" | tr '\n' ' ')" = "N3 falling 2 N3 rising 1 N4 falling 2 N4 rising 1 " ] &&
+	grep -qx 'N3 N4: 4 events (2 rising, 2 falling), 0 lost' "$T/err"
+check "mon -E realtime N3 N4: every edge of the finished generators printed, none held back" \
+	"$(cat "$T/out" "$T/err")"
 run -b "$V" mon -E realtime N3 --pulse 1k
 expect_runtime "mon -E realtime on a virtual-clock sim: refused, runtime error" "virtual clock only"
 run -b "$R" mon -E hte N3 N4 --pulse 1k
