@@ -924,6 +924,12 @@ run -b "$V" set -t 1ms,0,1ms N2=1
 expect_usage "set -t: 0 before the last period is a usage error"
 run -b "$V" set -t 1ms,x N2=1
 expect_usage "set -t: a bad period is a usage error"
+# An empty period was skipped: -t 1ms, (a typo of 1ms,0) toggled for ever.
+run -b "$V" set -t 1ms, N2=1
+expect_usage "set -t: a trailing comma (an empty period) is a usage error"
+run -b "$V" set -t 1ms,,0 N2=1
+[ "$rc" = 1 ] && grep -q "an empty period" "$T/err"
+check "set -t 1ms,,0: a usage error that says the period is empty"
 # --banner
 run -b "$V" set --banner -t 0 N2=1 N4=0
 expect_out "set --banner: gpioset's banner" <<'EOF'
