@@ -1091,6 +1091,18 @@ check "mon N3 N4 N5 (real clock, 1 kHz): non-decreasing timestamps across the pi
 run -b "$R" mon -E realtime -n 2 --utc -F '%t %p' N3 --pulse 1k
 [ "$rc" = 0 ] && grep -q "^$(date -u +%Y)-" "$T/out"
 check "mon -E realtime --utc: realtime stamps, as dates of this year"
+# A closed standard output: its number was taken by the first descriptor
+# the command opened (mon: the signalfd, 'write: Invalid argument'; count:
+# its state lock, which got the summary).  Now a write fails with EBADF.
+pw -b "$V" mon N3 --pulse 1k,count=1 >&- 2>"$T/err"
+rc=$?
+[ "$rc" = 2 ] && grep -q "^pinwatch mon: write: Bad file descriptor" "$T/err"
+check_files "mon >&-: a runtime error, 'write: Bad file descriptor'" "status $rc:" "$T/err"
+pw -b "$V" count N3 --pulse 1k,count=10 --state "$T/closed.state" >&- 2>"$T/err"
+rc=$?
+[ "$rc" = 2 ] && [ ! -s "$T/closed.state.lock" ] && pw count --state "$T/closed.state" --show >"$T/out" &&
+	grep -q "^N3 total=10 " "$T/out"
+check_files "count --state >&-: the summary goes into no file of its own; the state is whole" "status $rc; stderr, then the lock file:" "$T/err" "$T/closed.state.lock"
 # A group watch on another clock than the board's goes line by line and its
 # merge holds an event back for its hold window: mon ending on the end of
 # its generators waits for it (it printed 3 of 4, the summary '3 events (2
