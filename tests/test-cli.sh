@@ -586,6 +586,11 @@ for p in abc 0 1k,count=0 1k,duty=100 1k,duty=0 1k,jitter=zz 1k,phase=zz 1k,boun
 	run -b "$V" mon N3 --pulse "$p"
 	expect_usage "mon --pulse '$p': usage error"
 done
+# A key given twice: the last one won (3 pulses played), as no option may.
+run -b "$V" mon N3 --pulse 1k,count=2,count=3
+expect_usage "mon --pulse with a key given twice: usage error"
+grep -q "count given twice" "$T/err"
+check "mon --pulse: the message names the key given twice"
 run -b "$V" mon N3 --pulse 1k,jitter=600us
 expect_runtime "mon: a pulse the sim cannot play is a runtime error with its reason" \
 	"^pinwatch mon: .*jitter"
