@@ -426,7 +426,7 @@ static void refused(const char *spec, int clock, const char *needle)
 START_TEST(t_clock_refusals)
 {
 	refused(VBOARD, PINWATCH_CLOCK_REALTIME, "virtual clock only (used instead)");
-	refused(VBOARD, PINWATCH_CLOCK_HTE, "virtual clock only");
+	refused(VBOARD, PINWATCH_CLOCK_HTE, "virtual clock only (used instead); the sim has no hardware timestamp engine");
 	refused("sim:aria-g25", PINWATCH_CLOCK_HTE, "no hardware timestamp engine; it stamps events with CLOCK_MONOTONIC");
 	refused("sim:aria-g25", PINWATCH_CLOCK_VIRTUAL, "stamps events with CLOCK_MONOTONIC");
 }
