@@ -252,6 +252,11 @@ check "info with two banks: both, in board order"
 run -b "$R" info pioZ
 expect_runtime "info: an unknown bank or pin is a runtime error listing the banks" \
 	"^pinwatch info: no bank or pin 'pioZ' on this board \(banks: pioA, pioB, pioC, pioD\)$"
+# The library's word on a name that is a pin out of range was dropped
+# (its comment promised it): now it says which lines the bank has.
+run -b "$R" info -c pioC 32
+expect_runtime "info -c CHIP with an offset out of range: the bank's range in the message" \
+	"^pinwatch info: no bank or pin '32' on this board .*: bank sim2 has lines 0 to 31$"
 
 run -b "sim,lines=4,banks=1" info
 expect_out "info on a board without names" <<'EOF'
