@@ -167,9 +167,14 @@ int pw_sim_event_clock(const struct sim_board *sb, int clock)
 	if (sb->virtual_clock) {
 		if (clock == PINWATCH_CLOCK_MONOTONIC || clock == PINWATCH_CLOCK_VIRTUAL)
 			return 0;
-		pw_detail("a clock=virtual sim board stamps events with its virtual clock only "
-			  "(used instead); open the board with clock=real for %s stamps",
-			  clock == PINWATCH_CLOCK_REALTIME ? "realtime" : "other");
+		/* clock=real gives realtime, not HTE: say so, not "open the
+		 * board with clock=real" for a clock no sim board has. */
+		if (clock == PINWATCH_CLOCK_REALTIME)
+			pw_detail("a clock=virtual sim board stamps events with its virtual clock only "
+				  "(used instead); open the board with clock=real for realtime stamps");
+		else
+			pw_detail("a clock=virtual sim board stamps events with its virtual clock only "
+				  "(used instead); the sim has no hardware timestamp engine");
 		return -EOPNOTSUPP;
 	}
 	if (clock == PINWATCH_CLOCK_MONOTONIC || clock == PINWATCH_CLOCK_REALTIME)

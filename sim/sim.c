@@ -441,6 +441,9 @@ static int sim_edges_enable(void *line, const struct pw_edge_config *ec, int *fd
 		l->seqno = 0;   /* like the kernel: per request, from 1 */
 		l->clock = ec->clock;
 		*fd = l->rfd;
+		/* Edge detection is line configuration: the kernel reports
+		 * turning it on (a request's reconfigure) to info watches. */
+		pw_sim_info_notify_locked(l, PINWATCH_INFO_RECONFIGURED);
 	}
 	pthread_mutex_unlock(&sb->mu);
 	if (ret == 0)
@@ -457,7 +460,10 @@ static void sim_edges_disable(void *line)
 	struct sim_edges e;
 
 	pthread_mutex_lock(&sb->mu);
+	int had = l->edges != 0;
 	e = line_edges_detach(l);
+	if (had)   /* and turning it off, as turning it on */
+		pw_sim_info_notify_locked(l, PINWATCH_INFO_RECONFIGURED);
 	pthread_mutex_unlock(&sb->mu);
 	edges_free(&e);
 }

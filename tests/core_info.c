@@ -302,6 +302,54 @@ START_TEST(t_info_bank_gone)
 }
 END_TEST
 
+static void nop_cb(const struct pinwatch_event *ev, void *ctx)
+{
+	(void)ev;
+	(void)ctx;
+}
+
+/* An edge watch turns the line's edge detection on and, removed, off: a
+ * reconfiguration, which the kernel reports to info watches (a request's
+ * reconfigure); the sim said nothing, info.edges changing unseen. */
+START_TEST(t_info_edge_watch_reconfigures)
+{
+	pinwatch_board *b;
+	pinwatch_watcher *w, *w2;
+	pinwatch_watch_id id, eid;
+	pinwatch_pin *p;
+	struct pinwatch_info_event ev[4];
+	struct pinwatch_watch_config rising = { .callback = nop_cb, .edges = PINWATCH_EDGE_RISING };
+
+	ck_assert_int_eq(pinwatch_board_open(VBOARD, &b), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	ck_assert_int_eq(pinwatch_watcher_new(&w2), 0);
+	ck_assert_int_eq(info_queue_watch(w, b, "N3", &id), 0);
+	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
+	ck_assert_int_eq(pinwatch_watch_add(w2, p, &rising, &eid), 0);
+	ck_assert_int_eq(pinwatch_watch_remove(w2, eid), 0);
+	drain(w);
+	ck_assert_int_eq(pinwatch_info_read(w, id, ev, 4, 0), 3);
+	ck_assert_int_eq(ev[0].ev.value, PINWATCH_INFO_REQUESTED);
+	ck_assert_int_eq(ev[0].info.edges, 0);
+	ck_assert_int_eq(ev[1].ev.value, PINWATCH_INFO_RECONFIGURED);
+	ck_assert_int_eq(ev[1].info.edges, PINWATCH_EDGE_RISING);
+	ck_assert_int_eq(ev[2].ev.value, PINWATCH_INFO_RECONFIGURED);
+	ck_assert_int_eq(ev[2].info.edges, 0);
+	/* A pin closed while watched: detection off, then the release. */
+	ck_assert_int_eq(pinwatch_watch_add(w2, p, &rising, &eid), 0);
+	pinwatch_pin_close(p);
+	drain(w);
+	ck_assert_int_eq(pinwatch_info_read(w, id, ev, 4, 0), 3);
+	ck_assert_int_eq(ev[0].ev.value, PINWATCH_INFO_RECONFIGURED);
+	ck_assert_int_eq(ev[1].ev.value, PINWATCH_INFO_RECONFIGURED);
+	ck_assert_int_eq(ev[1].info.edges, 0);
+	ck_assert_int_eq(ev[2].ev.value, PINWATCH_INFO_RELEASED);
+	pinwatch_watcher_free(w2);
+	pinwatch_watcher_free(w);
+	pinwatch_board_close(b);
+}
+END_TEST
+
 /* ------------------------------------------------------------ event clock */
 
 static uint64_t now_ns(clockid_t c)
@@ -378,7 +426,7 @@ static void refused(const char *spec, int clock, const char *needle)
 START_TEST(t_clock_refusals)
 {
 	refused(VBOARD, PINWATCH_CLOCK_REALTIME, "virtual clock only (used instead)");
-	refused(VBOARD, PINWATCH_CLOCK_HTE, "virtual clock only");
+	refused(VBOARD, PINWATCH_CLOCK_HTE, "virtual clock only (used instead); the sim has no hardware timestamp engine");
 	refused("sim:aria-g25", PINWATCH_CLOCK_HTE, "no hardware timestamp engine; it stamps events with CLOCK_MONOTONIC");
 	refused("sim:aria-g25", PINWATCH_CLOCK_VIRTUAL, "stamps events with CLOCK_MONOTONIC");
 }
@@ -424,6 +472,7 @@ Suite *core_info_suite(void)
 	tcase_add_test(tc, t_info_stale_and_refusals);
 	tcase_add_test(tc, t_info_close_any_order);
 	tcase_add_test(tc, t_info_bank_gone);
+	tcase_add_test(tc, t_info_edge_watch_reconfigures);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("event-clock");

@@ -39,6 +39,13 @@ expect() {
 expect 1 "missing PIN" "notify without a pin is a usage error" -- -b $V notify
 expect 1 "bad event 'moved'" "notify -e takes requested, released, reconfigured" -- -b $V notify -e moved N3
 expect 1 "'%x' is not a token" "notify -F refuses an unknown token" -- -b $V notify -F '%x' N3
+# An empty kind list meant all kinds; a trailing backslash was accepted and
+# read past the format's end at the first event (an unknown escape dropped
+# its letter): refused as mon's -F refuses them.
+expect 1 "bad event ''" "notify -e '' is a usage error, not every kind" -- -b $V notify -e '' N3
+expect 1 "bad event ''" "notify -e with a trailing comma is a usage error" -- -b $V notify -e requested, N3
+expect 1 "bad format: '.' is not a token" "notify -F refuses a trailing backslash" -- -b $V notify -F 'a\' N3
+expect 1 "bad format: '.x' is not a token" "notify -F refuses an unknown escape" -- -b $V notify -F 'a\xb' N3
 expect 1 "bad idle timeout" "notify --idle-timeout needs a duration" -- -b $V notify --idle-timeout soon N3
 expect 1 "exclude each other" "notify --duration and --idle-timeout exclude each other" -- -b $V notify -t 1s -i 1s N3
 expect 2 "no such pin" "notify on an unknown pin is a runtime error" -- -b $V notify N99

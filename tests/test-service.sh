@@ -36,6 +36,18 @@ check() {
 	if [ "$?" -eq 0 ]; then ok "$1"; else not_ok "$1" "$2"; fi
 }
 
+# check_files NAME DETAIL FILE...: as check, the detail of a failure being
+# DETAIL and the FILEs' contents.  Read after the status is taken: a
+# command substitution in check's own arguments ("$(cat ...)") sets $? to
+# its own status under bash (make check's shell), so such a check passed
+# whatever the condition before it said.
+check_files() {
+	st_=$?
+	name_=$1 detail_=$2
+	shift 2
+	if [ "$st_" -eq 0 ]; then ok "$name_"; else not_ok "$name_" "$detail_ $(cat "$@" 2>&1)"; fi
+}
+
 expect_out() {
 	cat >"$T/want"
 	if [ "$rc" = 0 ] && cmp -s "$T/want" "$T/out"; then
@@ -147,7 +159,7 @@ expect_out "--interval --json: one object per pin and interval" <<'EOF'
 EOF
 run -b "$V" count N3 --pulse 1k --duration 3s --interval 1s --output "$T/log"
 [ "$rc" = 0 ] && [ ! -s "$T/out" ] && [ "$(wc -l <"$T/log")" = 4 ]
-check "--output FILE: the lines and the summary go to FILE" "exit $rc; $(cat "$T/err" "$T/out")"
+check_files "--output FILE: the lines and the summary go to FILE" "exit $rc" "$T/err" "$T/out"
 run -b "$V" count N3 --interval 0
 expect_usage "--interval 0: usage error"
 run -b "$V" count N3 --interval soon
@@ -164,7 +176,7 @@ wait "$pid"
 rc=$?
 [ "$rc" = 0 ] && [ "$lines" -ge 1 ] &&
 	grep -Eq '^N3 total=[0-9]+ rising=[0-9]+ falling=[0-9]+ lost=0 elapsed=[0-9.]+s rate=[0-9.]+/s sim_dropped=0$' "$T/out"
-check "--interval on the real clock, stdout a file: lines while it runs, flushed" "exit $rc; $(cat "$T/out" "$T/err")"
+check_files "--interval on the real clock, stdout a file: lines while it runs, flushed" "exit $rc" "$T/out" "$T/err"
 
 # ============================================================== --state
 
@@ -176,26 +188,26 @@ EOF
 show "$S"
 [ "$src" = 0 ] && [ "$(field N3 total)" = 2000 ] && grep -q ' runs=1 .* counted=2.000000000s clean=1$' "$T/show" &&
 	grep -q '^gaps=0 gap_time=0.000000000s kept=0$' "$T/show"
-check "--show: the state after a clean end (runs=1, clean=1, no gap)" "$(cat "$T/show" "$T/show.err")"
+check_files "--show: the state after a clean end (runs=1, clean=1, no gap)" "" "$T/show" "$T/show.err"
 run -b "$V" count N3 --pulse 1k --duration 1s --state "$S"
 sed -n 2p "$T/out" >"$T/out2"
 [ "$rc" = 0 ] &&
 	grep -Eq '^gap start=20[0-9-]+T[0-9:.]+Z end=20[0-9-]+T[0-9:.]+Z duration=[0-9]+\.[0-9]{9}s edges=unknown after=stopped$' "$T/out" &&
 	[ "$(cat "$T/out2")" = "N3 total=3000 rising=3000 falling=3000 lost=0 elapsed=1.000000000s rate=1000.0/s sim_dropped=0" ]
-check "--state, second run: the gap since the first, totals resumed" "$(cat "$T/out" "$T/err")"
+check_files "--state, second run: the gap since the first, totals resumed" "" "$T/out" "$T/err"
 show "$S"
 [ "$(field N3 total)" = 3000 ] && grep -q ' runs=2 .* counted=3.000000000s clean=1$' "$T/show" &&
 	grep -q '^gaps=1 ' "$T/show" && grep -q '^gap .* edges=unknown after=stopped$' "$T/show"
-check "the gap is in the state" "$(cat "$T/show")"
+check_files "the gap is in the state" "" "$T/show"
 run -b "$V" count N3 --pulse 1k --duration 1s --state "$S" --json
 head -n 1 "$T/out" | grep -Eq '^\{"gap":\{"start":"[0-9TZ:.-]+","end":"[0-9TZ:.-]+","duration_ns":[0-9]+,"edges":"unknown","after":"stopped"\}\}$'
-check "--json: the gap as an object" "$(cat "$T/out")"
+check_files "--json: the gap as an object" "" "$T/out"
 
 run -b "$V" count N4 --pulse 1k --duration 1s --state "$S"
 expect_runtime "--state of other pins: runtime error naming both" "meter.state counts N3, not N4"
 show "$S"
 [ "$(field N3 total)" = 4000 ]
-check "... and the state is untouched" "$(cat "$T/show")"
+check_files "... and the state is untouched" "" "$T/show"
 
 cp "$S" "$T/good.state"
 printf 'x' >>"$S"
@@ -206,7 +218,7 @@ cmp -s "$S" "$T/bad.state"
 check "... and the corrupt file is left as it was"
 show "$S"
 [ "$src" = 2 ] && grep -q 'corrupt state' "$T/show.err"
-check "--show of a corrupt state: exit 2" "$(cat "$T/show.err")"
+check_files "--show of a corrupt state: exit 2" "" "$T/show.err"
 cp "$T/good.state" "$S"
 
 $WRAP "$PW" -b "$R" count N3 --pulse 100 --state "$S" >"$T/out1" 2>"$T/err1" &
@@ -219,10 +231,11 @@ wait "$pid"
 rc=$?
 show "$S"
 [ "$rc" = 0 ] && grep -q ' clean=1$' "$T/show"
-check "SIGTERM with --state: exit 0, a final clean checkpoint" "exit $rc; $(cat "$T/err1" "$T/show")"
+check_files "SIGTERM with --state: exit 0, a final clean checkpoint" "exit $rc" "$T/err1" "$T/show"
 total_out=$(sed -n 's/^N3 total=\([0-9]*\) .*/\1/p' "$T/out1")
-[ -n "$total_out" ] && [ "$total_out" = "$(field N3 total)" ]
-check "... the summary's total is the state's" "summary $total_out, state $(field N3 total)"
+total_state=$(field N3 total)
+[ -n "$total_out" ] && [ "$total_out" = "$total_state" ]
+check "... the summary's total is the state's" "summary $total_out, state $total_state"
 
 mkdir "$T/ro" && chmod 555 "$T/ro"
 if [ "$(id -u)" != 0 ]; then
@@ -248,8 +261,7 @@ kill -TERM "$pid"
 wait "$pid"
 rc=$?
 [ "$alive" = 0 ] && [ "$rc" = 0 ] && [ "$(grep -c '^N3 total=' "$T/out")" = 2 ]
-check "SIGUSR1 prints the totals and count goes on; SIGTERM: summary, exit 0" \
-	"alive $alive, exit $rc; $(cat "$T/out" "$T/err")"
+check_files "SIGUSR1 prints the totals and count goes on; SIGTERM: summary, exit 0" "alive $alive, exit $rc" "$T/out" "$T/err"
 
 # SIGHUP: log rotation.  The output and the state are moved away; after
 # the signal both are there again, and the count goes on.
@@ -273,8 +285,7 @@ rc=$?
 show "$S2"
 [ "$alive" = 0 ] && [ "$rc" = 0 ] && [ -s "$L.1" ] && grep -q '^N3 total=' "$L" && [ "$src" = 0 ] &&
 	grep -q ' clean=1$' "$T/show"
-check "SIGHUP re-opens --output and --state (rotated away), no exit; SIGINT ends it, exit 0" \
-	"alive $alive, exit $rc; $(cat "$T/err" "$T/show.err")"
+check_files "SIGHUP re-opens --output and --state (rotated away), no exit; SIGINT ends it, exit 0" "alive $alive, exit $rc" "$T/err" "$T/show.err"
 t1=$(sed -n 's/^N3 total=\([0-9]*\) .*/\1/p' "$L.1" | tail -n 1)
 t2=$(sed -n 's/^N3 total=\([0-9]*\) .*/\1/p' "$L" | head -n 1)
 [ -n "$t1" ] && [ -n "$t2" ] && [ "$t2" -ge "$t1" ]
@@ -302,7 +313,7 @@ kill -HUP "$pid"
 wait "$pid"
 rc=$?
 [ "$rc" = 0 ]
-check "set: SIGHUP releases the line and exits 0" "exit $rc; $(cat "$T/err")"
+check_files "set: SIGHUP releases the line and exits 0" "exit $rc" "$T/err"
 $WRAP "$PW" -b "$R" mon N3 --pulse 100 >"$T/out" 2>"$T/err" &
 pid=$!
 wait_ready "$pid" "$END_SIGS"
@@ -310,7 +321,7 @@ kill -HUP "$pid"
 wait "$pid"
 rc=$?
 [ "$rc" = 0 ] && grep -Eq '^N3: [0-9]+ events' "$T/err"
-check "mon: SIGHUP ends it with its summary, exit 0" "exit $rc; $(cat "$T/err")"
+check_files "mon: SIGHUP ends it with its summary, exit 0" "exit $rc" "$T/err"
 
 # ============================================== debounce on a 10 kHz train
 
@@ -325,7 +336,7 @@ done
 run -b "$R" count N3 --pulse 10k,count=10000 --debounce 20us
 grep -Eq '^N3 total=10000 rising=10000 falling=10000 lost=0 elapsed=[0-9.]+s rate=[0-9.]+/s sim_dropped=0$' "$T/out" &&
 	[ "$rc" = 0 ]
-check "10 kHz on the real clock, --debounce 20us: 10000 exactly" "$(cat "$T/out" "$T/err")"
+check_files "10 kHz on the real clock, --debounce 20us: 10000 exactly" "" "$T/out" "$T/err"
 
 # ====================================================== the idle watchdog
 
@@ -412,7 +423,7 @@ gaps=$(sed -n 's/^gaps=\([0-9]*\) .*/\1/p' "$T/show")
 gap_time=$(sed -n 's/^gaps=[0-9]* gap_time=\([0-9.]*\)s.*/\1/p' "$T/show")
 [ "$rc" = 0 ] && grep -q 'after=crash$' "$T/show" && [ "$total" = $((counted / 1000000)) ] &&
 	[ "$gaps" = $((runs - 1)) ] && grep -q ' clean=1$' "$T/show"
-check "kill test: a clean run after the last kill resumes exactly, the gap after=crash" "$(cat "$T/show" "$T/err")"
+check_files "kill test: a clean run after the last kill resumes exactly, the gap after=crash" "" "$T/show" "$T/err"
 echo "# kill test (virtual clock): $KILLS kills, $runs runs recorded, $cut_writes kills left a cut temporary file;" \
 	"total $total pulses = $((counted / 1000000)) ms counted x 1/ms; $gaps gaps, ${gap_time}s of downtime, edges unknown"
 

@@ -8,7 +8,8 @@
  * n = 1, 2, ... the nth allocation of a full cycle fails — a sim board,
  * pins, watches of every kind (callback with a context copy, queue,
  * counters), caller-driven events, the worker started and stopped, removal,
- * free; then a sysfs board on a fake root — until a cycle makes fewer than n
+ * free; line groups and their watches; info watches (a queue and a
+ * callback) fed by another pin; then a sysfs board on a fake root — until a cycle makes fewer than n
  * allocations: that n - 1 is N, printed.  Every n runs in a child process
  * (a crash or a hang is seen by the parent, a hang bounded by alarm()), and
  * requires: every call returns success or -ENOMEM with a message that says
@@ -437,6 +438,41 @@ out:
 	return rc;
 }
 
+/* The line-info watch: a queue and a callback (with a context copy) info
+ * watch fed by another pin's request, reconfigure and release, read, then
+ * freed with the watches in place and the board closed first. */
+static int info_cycle(void)
+{
+	pinwatch_board *b = NULL;
+	pinwatch_pin *p = NULL;
+	pinwatch_watcher *w = NULL;
+	pinwatch_watch_id id = 0, id2 = 0;
+	struct pinwatch_info_event ev[4];
+	int calls = 0, rc = 0;
+
+	TRY(pinwatch_board_open("sim:aria-g25,clock=virtual", &b));
+	TRY(pinwatch_watcher_new(&w));
+	struct pinwatch_watch_config qc = { .queue_size = 4 };
+	struct pinwatch_watch_config cb = { .callback = on_event, .ctx = &calls, .ctx_size = sizeof(calls) };
+	TRY(pinwatch_info_watch_add(w, b, "N3", &qc, &id));
+	TRY(pinwatch_info_watch_add(w, b, "N3", &cb, &id2));
+	TRY(pinwatch_pin_open(b, "N3", NULL, &p));
+	struct pinwatch_pin_config oc = { .direction = PINWATCH_DIR_OUTPUT };
+	TRY(pinwatch_pin_reconfigure(p, &oc));
+	pinwatch_pin_close(p);
+	p = NULL;
+	for (int k = 0; k < 16 && pinwatch_watcher_dispatch(w, 0) > 0; k++)
+		;
+	TRY(pinwatch_info_read(w, id, ev, 4, 0));
+	struct pinwatch_watch_stats st;
+	TRY(pinwatch_watch_stats(w, id2, &st));
+out:
+	pinwatch_pin_close(p);
+	pinwatch_board_close(b);   /* the watches hold it */
+	pinwatch_watcher_free(w);
+	return rc;
+}
+
 static int cycle(void)
 {
 	int rc = sim_cycle();
@@ -444,6 +480,8 @@ static int cycle(void)
 		rc = group_cycle();   /* issue 16 */
 	if (rc == 0)
 		rc = group_shapes_cycle();
+	if (rc == 0)
+		rc = info_cycle();
 	if (rc == 0)
 		rc = sysfs_cycle();
 	return rc;

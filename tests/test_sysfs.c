@@ -997,6 +997,47 @@ START_TEST(t_watch_add_on_fake_tree_fails_cleanly)
 }
 END_TEST
 
+/* The event clock on sysfs: stamped at read, so HTE and the sim's virtual
+ * clock are refused naming the clock used instead, before the edge file is
+ * touched, nothing left open; an info watch is refused saying why. */
+START_TEST(t_event_clock_and_info_refused)
+{
+	fake_root();
+	fake_aria();
+	fk_defaults();
+	fk_start();
+	pinwatch_board *b = open_board(",board=aria-g25");
+	pinwatch_watcher *w;
+	pinwatch_pin *p;
+	pinwatch_watch_id id;
+	char erel[64];
+	snprintf(erel, sizeof(erel), "gpio%d/edge", PIOC_BASE + 1);
+	ck_assert_int_eq(pinwatch_board_clock(b), PINWATCH_CLOCK_MONOTONIC);
+	ck_assert_int_eq(pinwatch_watcher_new(&w), 0);
+	ck_assert_int_eq(pinwatch_pin_open(b, "N3", NULL, &p), 0);
+	int fds = tu_count_fds();
+	static const int clocks[] = { PINWATCH_CLOCK_HTE, PINWATCH_CLOCK_VIRTUAL };
+	for (size_t i = 0; i < PW_ARRAY_SIZE(clocks); i++) {
+		struct pinwatch_watch_config cfg = { .queue_size = 4, .event_clock = clocks[i] };
+		ck_assert_int_eq(pinwatch_watch_add(w, p, &cfg, &id), -EOPNOTSUPP);
+		ck_assert_msg(strstr(pinwatch_last_error(), "pin N3"), "%s", pinwatch_last_error());
+		ck_assert_msg(strstr(pinwatch_last_error(), "CLOCK_MONOTONIC (used instead)"), "%s",
+			      pinwatch_last_error());
+		ck_assert_str_eq(get(erel), "none");
+		ck_assert_int_eq(tu_count_fds(), fds);
+	}
+	struct pinwatch_watch_config q = { .queue_size = 4 };
+	ck_assert_int_eq(pinwatch_info_watch_add(w, b, "N3", &q, &id), -EOPNOTSUPP);
+	ck_assert_msg(strstr(pinwatch_last_error(), "pin N3"), "%s", pinwatch_last_error());
+	ck_assert_msg(strstr(pinwatch_last_error(), "no line-info watch"), "%s", pinwatch_last_error());
+	ck_assert_int_eq(tu_count_fds(), fds);
+	pinwatch_pin_close(p);
+	pinwatch_watcher_free(w);
+	pinwatch_board_close(b);
+	fk_stop();
+}
+END_TEST
+
 START_TEST(t_no_descriptor_leaks)
 {
 	fake_root();
@@ -1299,6 +1340,7 @@ static Suite *sysfs_suite(void)
 	tcase_add_test(tc, t_edges_through_the_ops);
 	tcase_add_test(tc, t_edges_of_someone_elses_line);
 	tcase_add_test(tc, t_watch_add_on_fake_tree_fails_cleanly);
+	tcase_add_test(tc, t_event_clock_and_info_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");

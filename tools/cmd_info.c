@@ -2,6 +2,7 @@
 /* pinwatch info [BANK|PIN...]: every line of the board, of the banks named
  * or the pins named, with the names a user may call it by, its
  * configuration and who holds it, like gpioinfo. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,11 +107,14 @@ static int bank_named(pinwatch_board *b, int n, const char *arg)
 }
 
 /* Neither a bank nor a pin: the banks there are, and the library's word
- * on the name as a pin. */
-static int unknown(struct info *in, int n, const char *arg)
+ * on the name as a pin (ERR, its pinwatch_board_line_info) when it is more
+ * than "no such pin": a line out of its bank's range, an ambiguous name. */
+static int unknown(struct info *in, int n, const char *arg, int err)
 {
-	char known[256] = "";
+	char known[256] = "", why[256] = "";
 
+	if (err != -ENOENT)   /* taken before the calls below replace it */
+		snprintf(why, sizeof(why), ": %s", pinwatch_last_error());
 	for (int i = 0; i < n; i++) {
 		struct pinwatch_bank_info bi;
 		size_t len = strlen(known);
@@ -121,8 +125,8 @@ static int unknown(struct info *in, int n, const char *arg)
 		if (w < 0 || (size_t)w >= sizeof(known) - len)
 			break; /* the list is cut, the message still fits */
 	}
-	return runtime_error(in->ctx->cmd, "no bank or pin '%s' on this board (banks: %s)",
-			     arg, known);
+	return runtime_error(in->ctx->cmd, "no bank or pin '%s' on this board (banks: %s)%s",
+			     arg, known, why);
 }
 
 /* A pin argument: its line, under its bank's heading. */
@@ -131,8 +135,8 @@ static int print_pin(struct info *in, int n, const char *arg, const char *open_n
 	struct pinwatch_line_info li;
 	int ret;
 
-	if (pinwatch_board_line_info(in->b, open_name, &li) < 0)
-		return unknown(in, n, arg);
+	if ((ret = pinwatch_board_line_info(in->b, open_name, &li)) < 0)
+		return unknown(in, n, arg, ret);
 	if ((ret = heading(in, li.bank)))
 		return ret;
 	print_line(&li);
@@ -180,9 +184,10 @@ int cmd_info(struct tool_ctx *ctx)
 		goto out;
 	for (size_t a = 0; a < nargs && !ret; a++) {
 		struct pinwatch_line_info li;
+		int err;
 		if ((in.chip || bank_named(in.b, n, ctx->argv[optind + (int)a]) < 0) &&
-		    pinwatch_board_line_info(in.b, names[a], &li) < 0)
-			ret = unknown(&in, n, ctx->argv[optind + (int)a]);
+		    (err = pinwatch_board_line_info(in.b, names[a], &li)) < 0)
+			ret = unknown(&in, n, ctx->argv[optind + (int)a], err);
 	}
 	/* the banks named in board order (as always), then the pins as given */
 	for (int i = 0; i < n && !ret; i++)

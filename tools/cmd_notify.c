@@ -74,24 +74,6 @@ static int parse_kind(const char *s)
 	return -1;
 }
 
-static int check_format(const char *fmt, const char **bad)
-{
-	for (const char *s = fmt; *s; s++) {
-		if (*s == '\\' && s[1] && strchr("nt\\", s[1])) {
-			s++;
-			continue;
-		}
-		if (*s != '%')
-			continue;
-		if (!s[1] || !strchr("peClocTs%", s[1])) {
-			*bad = s;
-			return -1;
-		}
-		s++;
-	}
-	return 0;
-}
-
 static void print_event(const char *fmt, const char *pin, const struct pinwatch_event *ev)
 {
 	const struct pinwatch_line_info *li = ev->info;
@@ -163,7 +145,9 @@ static int notify_option(void *arg, int opt, const char *val)
 
 	switch (opt) {
 	case 'e':
-		for (const char *p = val; *p;) {
+		/* Every item is a kind: "" and a trailing comma are refused (""
+		 * would leave the list empty, which meant all). */
+		for (const char *p = val;; p++) {
 			char kind[32];
 			size_t len = strcspn(p, ",");
 			int k;
@@ -172,10 +156,9 @@ static int notify_option(void *arg, int opt, const char *val)
 				return usage_error(n->cmd, "bad event '%s': requested, released or reconfigured (a comma-separated list)", kind);
 			n->kinds |= 1u << k;
 			p += len;
-			if (*p == ',')
-				p++;
+			if (!*p)
+				return 0;
 		}
-		return 0;
 	case 'n':
 		if (parse_u64(val, 1, UINT64_MAX, &n->limit) < 0)
 			return usage_error(n->cmd, "bad number of events '%s'", val);
@@ -189,7 +172,7 @@ static int notify_option(void *arg, int opt, const char *val)
 			return duration_error(n->cmd, "idle timeout", val);
 		return 0;
 	case 'F':
-		if (check_format(val, &bad) < 0)
+		if (format_check_tokens(val, "peClocTs%", &bad) < 0)
 			return usage_error(n->cmd, "bad format: '%.2s' is not a token (" TOKENS ")", bad);
 		n->format = val;
 		return 0;

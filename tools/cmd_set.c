@@ -48,26 +48,32 @@ struct set_options {
 /* "1s,500ms,0": every period a duration, only the last one may be 0. */
 static int parse_toggles(struct set_options *o, const char *arg)
 {
-	char *copy = strdup(arg), *save = NULL, *tok;
 	int ret = 0;
 
-	if (!copy)
-		return runtime_error("set", "out of memory");
 	o->ntoggles = 0;
-	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
-		if (o->ntoggles == MAX_TOGGLES)
+	if (!*arg)
+		return usage_error("set", "bad --toggle '%s': give at least one period", arg);
+	/* Every item is a period: an empty one is refused, not skipped ("1s,"
+	 * would toggle for ever where "1s,0" toggles once). */
+	for (const char *p = arg; !ret; p++) {
+		char tok[64];
+		size_t len = strcspn(p, ",");
+		snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
+		if (!len)
+			ret = usage_error("set", "bad --toggle '%s': an empty period (P[,P]...)", arg);
+		else if (o->ntoggles == MAX_TOGGLES)
 			ret = usage_error("set", "bad --toggle '%s': at most %d periods", arg, MAX_TOGGLES);
-		else if (parse_duration(tok, &o->toggles[o->ntoggles]) < 0)
+		else if (len >= sizeof(tok) || parse_duration(tok, &o->toggles[o->ntoggles]) < 0)
 			ret = duration_error("set", "toggle period", tok);
 		else
 			o->ntoggles++;
+		p += len;
+		if (!*p)
+			break;
 	}
 	for (size_t i = 0; !ret && i + 1 < o->ntoggles; i++)
 		if (!o->toggles[i])
 			ret = usage_error("set", "bad --toggle '%s': only the last period may be 0", arg);
-	if (!ret && !o->ntoggles)
-		ret = usage_error("set", "bad --toggle '%s': give at least one period", arg);
-	free(copy);
 	return ret;
 }
 

@@ -46,6 +46,13 @@ struct loop {
 	 * on.  NULL: every signal ends it. */
 	int (*signal)(void *arg, int signo);
 	void *arg;
+	/* Events the watches have received but not handed over yet (a group
+	 * watch's merge holds one back for its hold window on a real clock).
+	 * The end of the generators (on a real clock) waits for them, a second
+	 * at most, so that no edge they played goes unprinted.
+	 * NULL: none to wait for. */
+	uint64_t (*held)(void *held_arg);
+	void *held_arg;
 	/* out */
 	uint64_t start_ns, end_ns;  /* board clock */
 };

@@ -4,11 +4,14 @@
  * This file picks the board spec and the command; each command lives in its
  * own cmd_*.c and returns the process's exit status.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "options.h"
@@ -95,6 +98,24 @@ static int unknown_command(const char *name)
 	return usage_error(NULL, "unknown command '%s'", name);
 }
 
+/* A standard descriptor the caller closed (pinwatch mon N3 >&-) is held by
+ * /dev/null, opened read-only: else the first descriptor the command opens
+ * -- its signalfd, the library's epoll or eventfd, count's state lock --
+ * takes its number and gets the output written into it.  Read-only, so
+ * that a write to it still fails (EBADF) and is reported as before. */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (n >= 0 && n != fd) {   /* the lowest free number: fd itself */
+			dup2(n, fd);
+			close(n);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -106,6 +127,7 @@ int main(int argc, char **argv)
 	const char *spec = getenv("PINWATCH_BOARD");
 	int opt, board_given = 0;
 
+	hold_std_fds();
 	if (!spec || !*spec)
 		spec = "auto";
 	opterr = 0;

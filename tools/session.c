@@ -169,6 +169,22 @@ int session_start(struct session *s)
 	return stim_start(s->cmd, s->board, &s->stim, s->open_names, s->npins);
 }
 
+/* loop.held: the events the session's watches hold (stats.queued). */
+static uint64_t session_held(void *arg)
+{
+	struct session *s = arg;
+	uint64_t held = 0;
+
+	for (size_t i = 0; i < s->npins; i++) {
+		struct pinwatch_watch_stats st;
+		if (s->group && i > 0)
+			break;   /* one watch for the group */
+		if (pinwatch_watch_stats(s->watcher, s->pins[i].id, &st) == 0)
+			held += st.queued;
+	}
+	return held;
+}
+
 enum loop_end session_run(struct session *s)
 {
 	struct loop *l = &s->loop;
@@ -177,6 +193,8 @@ enum loop_end session_run(struct session *s)
 	l->watcher = s->watcher;
 	l->sigfd = s->sigfd;
 	l->stim = &s->stim;
+	l->held = session_held;
+	l->held_arg = s;
 	if (!l->event_buffer)
 		l->event_buffer = s->wcfg.event_buffer ? s->wcfg.event_buffer : 16;
 	/* On the virtual clock, the idle watchdog is seen where it fires:

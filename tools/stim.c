@@ -34,6 +34,8 @@ int stim_parse_pulse(const char *cmd, const char *arg, struct pinwatch_sim_pulse
 		ret = bad(cmd, arg, "frequency too high (at most 500 MHz)");
 		goto out;
 	}
+	static const char *const keys[] = { "duty", "count", "jitter", "phase", "seed", "bounce" };
+	unsigned seen = 0;
 	while (!ret && (tok = strtok_r(NULL, ",", &save))) {
 		char *val = strchr(tok, '=');
 		if (!val) {
@@ -41,6 +43,16 @@ int stim_parse_pulse(const char *cmd, const char *arg, struct pinwatch_sim_pulse
 			break;
 		}
 		*val++ = '\0';
+		/* A key given twice is refused, as an option is: the last one
+		 * does not silently win. */
+		for (unsigned k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(tok, keys[k]) && (seen & (1u << k)))
+				ret = usage_error(cmd, "bad --pulse '%s': %s given twice: it takes one value",
+						  arg, tok);
+			else if (!strcmp(tok, keys[k]))
+				seen |= 1u << k;
+		if (ret)
+			break;
 		if (!strcmp(tok, "duty")) {
 			size_t n = strlen(val);
 			if (n && val[n - 1] == '%')

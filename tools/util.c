@@ -318,10 +318,15 @@ void json_string(FILE *f, const char *s)
 
 int format_check(const char *fmt, const char **bad)
 {
+	return format_check_tokens(fmt, FORMAT_TOKENS, bad);
+}
+
+int format_check_tokens(const char *fmt, const char *tokens, const char **bad)
+{
 	for (const char *s = fmt; *s; s++) {
 		if (*s != '%' && *s != '\\')
 			continue;
-		if (!s[1] || !strchr(*s == '%' ? FORMAT_TOKENS : "nt\\", s[1])) {
+		if (!s[1] || !strchr(*s == '%' ? tokens : "nt\\", s[1])) {
 			*bad = s;
 			return -1;
 		}

@@ -98,6 +98,9 @@ struct event_line {
  */
 #define FORMAT_TOKENS "pcoeEvtSULTsl%"
 int format_check(const char *fmt, const char **bad);
+/* The same rule with another command's tokens (notify's): a % or a
+ * backslash must start a known token or escape. */
+int format_check_tokens(const char *fmt, const char *tokens, const char **bad);
 void format_event(FILE *f, const char *fmt, const struct event_line *line,
 		  const struct pinwatch_event *ev, enum time_format tf);
 
