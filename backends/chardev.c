@@ -643,10 +643,16 @@ static int cd_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
 {
 	struct cd_line *l = line;
 
-	if (ec->clock && !(pw_cd_event_clocks(l->board->clock) & (1u << ec->clock))) {
-		pw_detail("%s: libgpiod 1.6 (uAPI v1) has no event clock choice: the kernel stamps "
-			  "events with %s (used instead); libgpiod 2 chooses",
-			  clock_name(ec->clock), clock_name(l->board->clock));
+	unsigned clocks = pw_cd_event_clocks(l->board->clock);
+	if (ec->clock && !(clocks & (1u << ec->clock))) {
+		if (clocks & (1u << PINWATCH_CLOCK_HTE))   /* libgpiod 2: a choice, not this one */
+			pw_detail("%s: the kernel stamps events with CLOCK_MONOTONIC, CLOCK_REALTIME "
+				  "or a hardware timestamp engine, not this clock; %s is the default",
+				  clock_name(ec->clock), clock_name(l->board->clock));
+		else
+			pw_detail("%s: libgpiod 1.6 (uAPI v1) has no event clock choice: the kernel "
+				  "stamps events with %s (used instead); libgpiod 2 chooses",
+				  clock_name(ec->clock), clock_name(l->board->clock));
 		return -EOPNOTSUPP;
 	}
 	pthread_mutex_lock(&l->mu);
