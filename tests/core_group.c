@@ -11,23 +11,6 @@
 
 #include "core.h"
 
-#define RBOARD "sim:aria-g25"
-
-/* The boards of a test case: the core's merge across per-line descriptors
- * (the default), or groups=fd, a group's edges on one descriptor. */
-static char vboard[64] = VBOARD, rboard[64] = RBOARD;
-
-static void merge_boards(void)
-{
-	snprintf(vboard, sizeof(vboard), "%s", VBOARD);
-	snprintf(rboard, sizeof(rboard), "%s", RBOARD);
-}
-
-static void fd_boards(void)
-{
-	snprintf(vboard, sizeof(vboard), "%s,groups=fd", VBOARD);
-	snprintf(rboard, sizeof(rboard), "%s,groups=fd", RBOARD);
-}
 
 static const char *const outs8[] = { "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9" };
 static const char *const ins8[] = { "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9" };

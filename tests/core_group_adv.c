@@ -21,43 +21,7 @@
 
 #include "core.h"
 
-#define RBOARD "sim:aria-g25"
-
-static char vboard[64] = VBOARD, rboard[64] = RBOARD;
-
-static void merge_boards(void)
-{
-	snprintf(vboard, sizeof(vboard), "%s", VBOARD);
-	snprintf(rboard, sizeof(rboard), "%s", RBOARD);
-}
-
-static void fd_boards(void)
-{
-	snprintf(vboard, sizeof(vboard), "%s,groups=fd", VBOARD);
-	snprintf(rboard, sizeof(rboard), "%s,groups=fd", RBOARD);
-}
-
 static const char *const two[] = { "N3", "N4" };
-
-static pinwatch_group *group_or_fail(pinwatch_board *b, const char *const *names, size_t n,
-				     const struct pinwatch_pin_config *cfg)
-{
-	pinwatch_group *g = NULL;
-	int ret = pinwatch_group_open(b, names, n, cfg, &g);
-
-	ck_assert_msg(ret == 0, "group open: %d %s", ret, pinwatch_last_error());
-	return g;
-}
-
-static pinwatch_watch_id gwatch_or_fail(pinwatch_watcher *w, pinwatch_group *g,
-					const struct pinwatch_watch_config *cfg)
-{
-	pinwatch_watch_id id = 0;
-	int ret = pinwatch_watch_add_group(w, g, cfg, &id);
-
-	ck_assert_msg(ret == 0, "group watch add: %d %s", ret, pinwatch_last_error());
-	return id;
-}
 
 /* ------------------------------------------------------ prompt stop */
 

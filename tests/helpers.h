@@ -51,6 +51,20 @@ extern struct one_pin_fixture fx;
 void one_pin_setup(void);
 void one_pin_teardown(void);
 
+/* Line groups (issue 16).  The boards of a test case: vboard (VBOARD) and
+ * rboard (RBOARD, the real clock), each through the core's merge across
+ * per-line descriptors (merge_boards, the default) or with groups=fd, a
+ * group's edges on one descriptor (fd_boards): unchecked fixtures. */
+#define RBOARD "sim:aria-g25"
+extern char vboard[64], rboard[64];
+void merge_boards(void);
+void fd_boards(void);
+/* cfg NULL: inputs with the defaults. */
+pinwatch_group *group_or_fail(pinwatch_board *b, const char *const *names, size_t n,
+			      const struct pinwatch_pin_config *cfg);
+pinwatch_watch_id gwatch_or_fail(pinwatch_watcher *w, pinwatch_group *g,
+				 const struct pinwatch_watch_config *cfg);
+
 /* A callback that counts, atomically, into *(int *)ctx. */
 void count_cb(const struct pinwatch_event *ev, void *ctx);
 /* strstr as a truth value, for messages. */
