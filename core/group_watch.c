@@ -420,16 +420,15 @@ int pw_group_watch_read_locked(struct pw_watch *pa)
 	if (n == 0 || ((n == -EINTR || n == -EAGAIN) && ++pa->stalls < PW_STALL_LIMIT))
 		return 0;
 	if (n < 0) {
-		/* A fault: out of epoll for good, one error event. */
-		/* The group's own descriptor failed, not one line's: the
-		 * event names the first member (an event's pin is never NULL). */
+		/* A fault: out of epoll for good, one error event.  The
+		 * group's own descriptor failed, not one line's: the event
+		 * names the first member (an event's pin is never NULL). */
 		struct pinwatch_event ev = {
 			.pin = gw->group->pins[0],
 			.watch = pa->id, .edge = PINWATCH_EVENT_ERROR, .value = n,
 			.timestamp_ns = pw_monotonic_ns(),
 		};
-		epoll_ctl(pa->watcher->epfd, EPOLL_CTL_DEL, pa->fd, NULL);
-		pa->st.error = n;
+		pw_watch_disable_locked(pa, n);
 		if (pa->cfg.callback || pa->cfg.queue_size)
 			deliver_locked(pa, &ev);
 		return 0;
