@@ -142,23 +142,19 @@ static int notify_option(void *arg, int opt, const char *val)
 {
 	struct notify *n = arg;
 	const char *bad;
+	char kind[32];
 
 	switch (opt) {
 	case 'e':
 		/* Every item is a kind: "" and a trailing comma are refused (""
 		 * would leave the list empty, which meant all). */
-		for (const char *p = val;; p++) {
-			char kind[32];
-			size_t len = strcspn(p, ",");
-			int k;
-			snprintf(kind, sizeof(kind), "%.*s", (int)len, p);
-			if ((k = parse_kind(kind)) < 0)
+		for (const char *p = val; list_item(&p, kind, sizeof(kind)) >= 0;) {
+			int k = parse_kind(kind);
+			if (k < 0)
 				return usage_error(n->cmd, "bad event '%s': requested, released or reconfigured (a comma-separated list)", kind);
 			n->kinds |= 1u << k;
-			p += len;
-			if (!*p)
-				return 0;
 		}
+		return 0;
 	case 'n':
 		if (parse_u64(val, 1, UINT64_MAX, &n->limit) < 0)
 			return usage_error(n->cmd, "bad number of events '%s'", val);

@@ -55,21 +55,17 @@ static int parse_toggles(struct set_options *o, const char *arg)
 		return usage_error("set", "bad --toggle '%s': give at least one period", arg);
 	/* Every item is a period: an empty one is refused, not skipped ("1s,"
 	 * would toggle for ever where "1s,0" toggles once). */
-	for (const char *p = arg; !ret; p++) {
-		char tok[64];
-		size_t len = strcspn(p, ",");
-		snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
+	char tok[64];
+	int len;
+	for (const char *p = arg; !ret && (len = list_item(&p, tok, sizeof(tok))) >= 0;) {
 		if (!len)
 			ret = usage_error("set", "bad --toggle '%s': an empty period (P[,P]...)", arg);
 		else if (o->ntoggles == MAX_TOGGLES)
 			ret = usage_error("set", "bad --toggle '%s': at most %d periods", arg, MAX_TOGGLES);
-		else if (len >= sizeof(tok) || parse_duration(tok, &o->toggles[o->ntoggles]) < 0)
+		else if ((size_t)len >= sizeof(tok) || parse_duration(tok, &o->toggles[o->ntoggles]) < 0)
 			ret = duration_error("set", "toggle period", tok);
 		else
 			o->ntoggles++;
-		p += len;
-		if (!*p)
-			break;
 	}
 	for (size_t i = 0; !ret && i + 1 < o->ntoggles; i++)
 		if (!o->toggles[i])

@@ -45,12 +45,15 @@ int stim_parse_pulse(const char *cmd, const char *arg, struct pinwatch_sim_pulse
 		*val++ = '\0';
 		/* A key given twice is refused, as an option is: the last one
 		 * does not silently win. */
-		for (unsigned k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (!strcmp(tok, keys[k]) && (seen & (1u << k)))
+		for (unsigned k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			if (strcmp(tok, keys[k]))
+				continue;
+			if (seen & (1u << k))
 				ret = usage_error(cmd, "bad --pulse '%s': %s given twice: it takes one value",
 						  arg, tok);
-			else if (!strcmp(tok, keys[k]))
-				seen |= 1u << k;
+			seen |= 1u << k;
+			break;
+		}
 		if (ret)
 			break;
 		if (!strcmp(tok, "duty")) {

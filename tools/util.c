@@ -186,6 +186,16 @@ int parse_frequency(const char *s, uint64_t *mhz)
 	return -1;
 }
 
+int list_item(const char **p, char *item, size_t size)
+{
+	if (!*p)
+		return -1;
+	size_t len = strcspn(*p, ",");
+	snprintf(item, size, "%.*s", (int)len, *p);
+	*p = (*p)[len] ? *p + len + 1 : NULL;
+	return (int)len;
+}
+
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;

@@ -57,6 +57,11 @@ int parse_duration(const char *s, uint64_t *ns);
 int parse_frequency(const char *s, uint64_t *mhz);
 /* A decimal unsigned in [min, max].  0 / -1. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* The items of a comma-separated list, one a call: *p starts at the list;
+ * each call copies the next item into ITEM (SIZE bytes, cut to fit) and
+ * returns its length -- 0 for an empty one ("", "a,,b", a trailing comma),
+ * which every list of the tool refuses -- or -1 after the last. */
+int list_item(const char **p, char *item, size_t size);
 /* 0/1/low/high/off/on/inactive/active/false/true -> 0 or 1; -1 if none. */
 int parse_level(const char *s);
 /* as-is/disabled (disable)/pull-up/pull-down -> enum pinwatch_bias; -1 if none. */
