@@ -657,8 +657,6 @@ static int cd_edges_enable(void *line, const struct pw_edge_config *ec, int *fd)
 	}
 	pthread_mutex_lock(&l->mu);
 	int rc = pw_cd_edges_enable(l->req, ec);
-	if (rc == 1)
-		l->kseq_last = 0;  /* a new kernel request counts from 1 again */
 	if (rc >= 0) {
 		l->seq_base = l->seq;
 		*fd = gone_watch_start(l, pw_cd_fd(l->req));
@@ -841,11 +839,9 @@ static int cd_group_edges_enable(void *group, const struct pw_edge_config *ec, i
 	pthread_mutex_lock(&cg->mu);
 	int rc = pw_cd_group_edges_enable(cg->g, ec);
 	if (rc >= 0) {
-		for (size_t i = 0; i < cg->n; i++) {
-			if (rc == 1)   /* a new kernel request counts from 1 again */
-				cg->lines[i].kseq_last = 0;
+		/* (a new kernel request's numbers: pw_cd_seq_step) */
+		for (size_t i = 0; i < cg->n; i++)
 			cg->lines[i].seq_base = cg->lines[i].seq;   /* each watch from 1 */
-		}
 		/* an unplugged chip wakes the watch too (lines[0] holds the
 		 * node watch, as a line's own does) */
 		*fd = gone_watch_start(&cg->lines[0], pw_cd_group_fd(cg->g));

@@ -83,15 +83,16 @@ PW_HIDDEN int pw_cd_set(struct pw_cd_req *r, int value);
 PW_HIDDEN int pw_cd_reconfigure(struct pw_cd_req *r,
 				const struct pw_line_config *cfg);
 /* Edges from a line's kernel sequence number LAST to NOW: the unsigned
- * difference, right across the 32-bit wrap too.  A number "behind" the
- * last (more than 2^31 ahead) is a new kernel request counting from 1
- * again, whichever path made it (a failed re-request put back, say): then
- * NOW edges of its own. */
+ * difference, right across the 32-bit wrap too.  Within one kernel request
+ * the numbers only grow (a reconfigure keeps counting), so the same number
+ * again, or one "behind" the last (more than 2^31 ahead), is a new request
+ * counting from 1, whichever path made it (a re-request for a buffer size,
+ * a failed one put back): then NOW edges of its own. */
 static inline uint32_t pw_cd_seq_step(uint32_t last, uint32_t now)
 {
 	uint32_t d = now - last;
 
-	return d > UINT32_MAX / 2 ? now : d;
+	return d == 0 || d > UINT32_MAX / 2 ? now : d;
 }
 
 /* Turn edge detection on.  Returns 1 when the line had to be requested anew

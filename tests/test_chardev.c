@@ -325,6 +325,7 @@ START_TEST(t_seq_step)
 	ck_assert_uint_eq(pw_cd_seq_step(UINT32_MAX - 1, 2), 4);
 	ck_assert_uint_eq(pw_cd_seq_step(80, 1), 1);              /* a new request */
 	ck_assert_uint_eq(pw_cd_seq_step(80, 3), 3);              /* ... two lost */
+	ck_assert_uint_eq(pw_cd_seq_step(1, 1), 1);               /* a new one after one edge */
 }
 END_TEST
 
